@@ -1,0 +1,71 @@
+package awsclient
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
+)
+
+// configFor returns the shared configuration with the service's endpoint
+// override applied.
+func (c *Clients) configFor(service string) aws.Config {
+	cfg := c.cfg.Copy()
+	if url := c.endpoints[service]; url != "" {
+		cfg.BaseEndpoint = aws.String(url)
+	}
+	return cfg
+}
+
+// CloudWatch speaks the query protocol: the Smithy RPCv2-CBOR default of
+// recent SDK versions is not understood by every endpoint (moto among them),
+// while AWS accepts both.
+func (c *Clients) CloudWatch() *cloudwatch.Client {
+	return c.cloudwatch.get(func() *cloudwatch.Client {
+		return cloudwatch.NewFromConfig(c.configFor("cloudwatch"), func(o *cloudwatch.Options) {
+			o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801)
+		})
+	})
+}
+
+func (c *Clients) DynamoDB() *dynamodb.Client {
+	return c.dynamodb.get(func() *dynamodb.Client { return dynamodb.NewFromConfig(c.configFor("dynamodb")) })
+}
+
+func (c *Clients) ECS() *ecs.Client {
+	return c.ecs.get(func() *ecs.Client { return ecs.NewFromConfig(c.configFor("ecs")) })
+}
+
+func (c *Clients) ELBv2() *elasticloadbalancingv2.Client {
+	return c.elbv2.get(func() *elasticloadbalancingv2.Client {
+		return elasticloadbalancingv2.NewFromConfig(c.configFor("elbv2"))
+	})
+}
+
+func (c *Clients) Lambda() *lambda.Client {
+	return c.lambda.get(func() *lambda.Client { return lambda.NewFromConfig(c.configFor("lambda")) })
+}
+
+func (c *Clients) Route53() *route53.Client {
+	return c.route53.get(func() *route53.Client { return route53.NewFromConfig(c.configFor("route53")) })
+}
+
+func (c *Clients) SNS() *sns.Client {
+	return c.sns.get(func() *sns.Client { return sns.NewFromConfig(c.configFor("sns")) })
+}
+
+func (c *Clients) SSM() *ssm.Client {
+	return c.ssm.get(func() *ssm.Client { return ssm.NewFromConfig(c.configFor("ssm")) })
+}
+
+func (c *Clients) STS() *sts.Client {
+	return c.sts.get(func() *sts.Client { return sts.NewFromConfig(c.configFor("sts")) })
+}
