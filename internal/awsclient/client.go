@@ -197,4 +197,3 @@ func (c *Clients) CallerIdentity(ctx context.Context) (Identity, error) {
 	})
 	return c.identity, c.identityErr
 }
-

@@ -92,10 +92,10 @@ func (l *Ledger) AcquireLock(ctx context.Context, req LockRequest) (*Lock, error
 		return nil, err
 	}
 	_, err = l.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:                 aws.String(l.table),
-		Item:                      item,
-		ConditionExpression:       aws.String("attribute_not_exists(pk) OR expires_at < :now"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":now": numAttr(now.UnixMilli())},
+		TableName:                           aws.String(l.table),
+		Item:                                item,
+		ConditionExpression:                 aws.String("attribute_not_exists(pk) OR expires_at < :now"),
+		ExpressionAttributeValues:           map[string]types.AttributeValue{":now": numAttr(now.UnixMilli())},
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
 	var ccf *types.ConditionalCheckFailedException
