@@ -24,7 +24,7 @@ type Environment struct {
 	DeletionProtection bool           `dynamodbav:"deletion_protection"`
 	VariableKeys       []string       `dynamodbav:"variable_keys,omitempty"`
 	SecretKeys         []string       `dynamodbav:"secret_keys,omitempty"`
-	SecretsVersion     int64          `dynamodbav:"secrets_version,omitempty"`
+	SecretsVersion     *int64         `dynamodbav:"secrets_version,omitempty"`
 	Freezes            []FreezeRecord `dynamodbav:"freezes,omitempty"`
 	DeployWindow       *WindowRecord  `dynamodbav:"deploy_window,omitempty"`
 	Notify             *NotifyRecord  `dynamodbav:"notify,omitempty"`

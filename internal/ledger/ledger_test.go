@@ -51,7 +51,7 @@ func TestEnvironmentRoundTrip(t *testing.T) {
 	env := ledger.Environment{
 		Application: "shop", Name: "prod", Tier: "production", PromotesFrom: "staging", Parity: "strict",
 		AWSAccountID: "123456789012", DeletionProtection: true,
-		VariableKeys: []string{"A", "B"}, SecretKeys: []string{"S"}, SecretsVersion: 3,
+		VariableKeys: []string{"A", "B"}, SecretKeys: []string{"S"}, SecretsVersion: ptr(int64(3)),
 		Freezes:      []ledger.FreezeRecord{{Start: "2026-12-24T00:00:00Z", End: "2026-12-27T00:00:00Z", Reason: "holiday"}},
 		DeployWindow: &ledger.WindowRecord{Days: []string{"Mon"}, Start: "09:00", End: "16:00", Timezone: "Europe/Berlin"},
 		Notify:       &ledger.NotifyRecord{WebhookURL: "https://hooks.example.com/x"},
@@ -69,7 +69,7 @@ func TestEnvironmentRoundTrip(t *testing.T) {
 	}
 	if got.Tier != "production" || got.PromotesFrom != "staging" || !got.DeletionProtection ||
 		len(got.Freezes) != 1 || got.Freezes[0].Reason != "holiday" || got.DeployWindow.Timezone != "Europe/Berlin" ||
-		got.SecretsVersion != 3 || strings.Join(got.VariableKeys, ",") != "A,B" || got.Notify.WebhookURL == "" {
+		*got.SecretsVersion != 3 || strings.Join(got.VariableKeys, ",") != "A,B" || got.Notify.WebhookURL == "" {
 		t.Fatalf("read back %+v", got)
 	}
 	if got.UpdatedAt.IsZero() {
@@ -152,3 +152,5 @@ func versions(es []ledger.Event) string {
 	}
 	return b.String()
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,232 @@
+// Package provider is the Terraform glue of golive: schemas, plan checks and
+// CRUD that call the plain packages (ledger, envconfig, policy, rollout,
+// router, verify) which do the work.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/awsclient"
+	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+)
+
+var _ provider.Provider = &goliveProvider{}
+
+// Option changes how the provider is built; tests use it to inject a clock.
+type Option func(*goliveProvider)
+
+// WithClock replaces time.Now for freeze and deploy-window checks. The ledger
+// keeps real time: event order and lock leases must not depend on it.
+func WithClock(now func() time.Time) Option { return func(p *goliveProvider) { p.now = now } }
+
+// New returns a constructor of the provider, as providerserver wants it.
+func New(version string, opts ...Option) func() provider.Provider {
+	return func() provider.Provider {
+		p := &goliveProvider{version: version, now: time.Now}
+		for _, o := range opts {
+			o(p)
+		}
+		return p
+	}
+}
+
+type goliveProvider struct {
+	version string
+	now     func() time.Time
+}
+
+// providerData is what every resource and data source receives in Configure.
+type providerData struct {
+	aws         *awsclient.Clients
+	ledger      *ledger.Ledger
+	now         func() time.Time
+	defaultTags map[string]string
+}
+
+type providerModel struct {
+	Region      types.String      `tfsdk:"region"`
+	Profile     types.String      `tfsdk:"profile"`
+	LedgerTable types.String      `tfsdk:"ledger_table"`
+	DefaultTags types.Map         `tfsdk:"default_tags"`
+	MaxRetries  types.Int64       `tfsdk:"max_retries"`
+	AssumeRole  []assumeRoleModel `tfsdk:"assume_role"`
+	Endpoints   []endpointsModel  `tfsdk:"endpoints"`
+}
+
+type assumeRoleModel struct {
+	RoleARN     types.String `tfsdk:"role_arn"`
+	SessionName types.String `tfsdk:"session_name"`
+	ExternalID  types.String `tfsdk:"external_id"`
+	Duration    types.String `tfsdk:"duration"`
+}
+
+type endpointsModel struct {
+	CloudWatch types.String `tfsdk:"cloudwatch"`
+	DynamoDB   types.String `tfsdk:"dynamodb"`
+	ECS        types.String `tfsdk:"ecs"`
+	ELBv2      types.String `tfsdk:"elbv2"`
+	Lambda     types.String `tfsdk:"lambda"`
+	Route53    types.String `tfsdk:"route53"`
+	SNS        types.String `tfsdk:"sns"`
+	SSM        types.String `tfsdk:"ssm"`
+	STS        types.String `tfsdk:"sts"`
+}
+
+func (m endpointsModel) byService() map[string]types.String {
+	return map[string]types.String{
+		"cloudwatch": m.CloudWatch, "dynamodb": m.DynamoDB, "ecs": m.ECS, "elbv2": m.ELBv2, "lambda": m.Lambda,
+		"route53": m.Route53, "sns": m.SNS, "ssm": m.SSM, "sts": m.STS,
+	}
+}
+
+func (p *goliveProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "golive"
+	resp.Version = p.version
+}
+
+func (p *goliveProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	endpointAttrs := map[string]schema.Attribute{}
+	for _, svc := range awsclient.Services {
+		endpointAttrs[svc] = schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: fmt.Sprintf("URL of the %s endpoint, e.g. a VPC endpoint or an emulator. Unset: the SDK's resolution, which honours `AWS_ENDPOINT_URL_%s` and `AWS_ENDPOINT_URL`.", svc, envSuffix(svc)),
+			Validators:          []validator.String{httpURL()},
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The golive provider declares how software goes live on AWS: environments, deployments and traffic cutovers with gates, rollback and a ledger. " +
+			"Credentials come only from the aws-sdk-go-v2 configuration chain (environment variables, shared profiles, SSO, instance and task roles), optionally followed by `assume_role`.",
+		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "AWS region. Unset: `AWS_REGION`, then the profile's region.",
+			},
+			"profile": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Shared configuration profile. Unset: `AWS_PROFILE`, then `default`.",
+			},
+			"ledger_table": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "DynamoDB table of the golive ledger (records, events and locks). Default `" + ledger.DefaultTable + "`; `modules/ledger` creates it.",
+				Validators:          []validator.String{stringvalidator.LengthBetween(3, 255), stringvalidator.RegexMatches(tableNamePattern, "must be 3-255 letters, digits, '_', '-' or '.'")},
+			},
+			"default_tags": schema.MapAttribute{
+				ElementType:         types.StringType,
+				Optional:            true,
+				MarkdownDescription: "Tags put on every AWS object golive creates (SSM parameters, ECS services).",
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: fmt.Sprintf("Attempts per AWS call for throttling and 5xx answers (the SDK's standard retryer with exponential backoff). Default %d.", awsclient.DefaultMaxAttempts),
+				Validators:          []validator.Int64{int64validator.Between(1, 50)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"assume_role": schema.ListNestedBlock{
+				MarkdownDescription: "Assume this IAM role (sts:AssumeRole) on top of the base credentials.",
+				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
+				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+					"role_arn": schema.StringAttribute{
+						Required: true, MarkdownDescription: "ARN of the role to assume.",
+						Validators: []validator.String{stringvalidator.RegexMatches(roleARNPattern, "must be an IAM role ARN such as arn:aws:iam::111111111111:role/deployer")},
+					},
+					"session_name": schema.StringAttribute{Optional: true, MarkdownDescription: "Session name, visible in CloudTrail and as the ledger's actor. Default `golive`."},
+					"external_id":  schema.StringAttribute{Optional: true, MarkdownDescription: "External ID the role's trust policy requires."},
+					"duration": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "Session duration as a Go duration, e.g. `1h`. Default 15m.",
+						Validators: []validator.String{durationString(15*time.Minute, 12*time.Hour)},
+					},
+				}},
+			},
+			"endpoints": schema.ListNestedBlock{
+				MarkdownDescription: "Per-service endpoint URLs.",
+				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
+				NestedObject:        schema.NestedBlockObject{Attributes: endpointAttrs},
+			},
+		},
+	}
+}
+
+func (p *goliveProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg := awsclient.Config{
+		Region:      m.Region.ValueString(),
+		Profile:     m.Profile.ValueString(),
+		MaxAttempts: int(m.MaxRetries.ValueInt64()),
+		UserAgent:   "golive/" + p.version,
+		Endpoints:   map[string]string{},
+	}
+	if len(m.AssumeRole) == 1 {
+		ar := m.AssumeRole[0]
+		cfg.AssumeRole = &awsclient.AssumeRole{
+			RoleARN: ar.RoleARN.ValueString(), SessionName: ar.SessionName.ValueString(), ExternalID: ar.ExternalID.ValueString(),
+		}
+		if d := ar.Duration.ValueString(); d != "" {
+			cfg.AssumeRole.Duration, _ = time.ParseDuration(d) // validated by the schema
+		}
+	}
+	if len(m.Endpoints) == 1 {
+		for svc, v := range m.Endpoints[0].byService() {
+			if v.ValueString() != "" {
+				cfg.Endpoints[svc] = v.ValueString()
+			}
+		}
+	}
+	clients, err := awsclient.New(ctx, cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("configuring the golive provider", err.Error())
+		return
+	}
+	tags := map[string]string{}
+	resp.Diagnostics.Append(m.DefaultTags.ElementsAs(ctx, &tags, false)...)
+	table := m.LedgerTable.ValueString()
+	if table == "" {
+		table = ledger.DefaultTable
+	}
+	data := &providerData{
+		aws:         clients,
+		ledger:      ledger.New(clients.DynamoDB(), table, clients.Region()),
+		now:         p.now,
+		defaultTags: tags,
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *goliveProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{newEnvironmentResource}
+}
+
+func (p *goliveProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{newEnvironmentDataSource}
+}
+
+// configuredData turns ProviderData into *providerData. It is nil before the
+// provider is configured (e.g. during validate), which callers must allow.
+func configuredData(raw any, diags interface{ AddError(string, string) }) *providerData {
+	if raw == nil {
+		return nil
+	}
+	d, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("unexpected provider data", fmt.Sprintf("expected *providerData, got %T: this is a bug in golive", raw))
+		return nil
+	}
+	return d
+}
