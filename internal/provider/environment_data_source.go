@@ -133,13 +133,7 @@ func (d *environmentDataSource) Read(ctx context.Context, req datasource.ReadReq
 	m.Freeze = types.ListValueMust(types.ObjectType{AttrTypes: freezeAttrTypes}, freezes)
 	m.DeployWindow = types.ObjectNull(windowAttrTypes)
 	if w := rec.DeployWindow; w != nil {
-		days := make([]attr.Value, len(w.Days))
-		for i, day := range w.Days {
-			days[i] = types.StringValue(day)
-		}
-		m.DeployWindow = types.ObjectValueMust(windowAttrTypes, map[string]attr.Value{
-			"days": types.ListValueMust(types.StringType, days), "start": types.StringValue(w.Start),
-			"end": types.StringValue(w.End), "timezone": types.StringValue(w.Timezone)})
+		m.DeployWindow = windowObject(w)
 	}
 	m.Notify = types.ObjectNull(notifyAttrTypes)
 	if n := rec.Notify; n != nil {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"reflect"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -13,23 +14,25 @@ import (
 )
 
 type environmentModel struct {
-	ID                 types.String        `tfsdk:"id"`
-	Application        types.String        `tfsdk:"application"`
-	Name               types.String        `tfsdk:"name"`
-	Tier               types.String        `tfsdk:"tier"`
-	PromotesFrom       types.String        `tfsdk:"promotes_from"`
-	Parity             types.String        `tfsdk:"parity"`
-	Variables          types.Map           `tfsdk:"variables"`
-	SecretsWO          types.Map           `tfsdk:"secrets_wo"`
-	SecretsWOVersion   types.Int64         `tfsdk:"secrets_wo_version"`
-	SecretKeys         types.Set           `tfsdk:"secret_keys"`
-	AWSAccountID       types.String        `tfsdk:"aws_account_id"`
-	DeletionProtection types.Bool          `tfsdk:"deletion_protection"`
-	Freeze             []freezeModel       `tfsdk:"freeze"`
-	DeployWindow       []deployWindowModel `tfsdk:"deploy_window"`
-	Notify             []notifyModel       `tfsdk:"notify"`
-	Override           []overrideModel     `tfsdk:"override"`
-	Timeouts           timeouts.Value      `tfsdk:"timeouts"`
+	ID                 types.String `tfsdk:"id"`
+	Application        types.String `tfsdk:"application"`
+	Name               types.String `tfsdk:"name"`
+	Tier               types.String `tfsdk:"tier"`
+	PromotesFrom       types.String `tfsdk:"promotes_from"`
+	Parity             types.String `tfsdk:"parity"`
+	Variables          types.Map    `tfsdk:"variables"`
+	SecretsWO          types.Map    `tfsdk:"secrets_wo"`
+	SecretsWOVersion   types.Int64  `tfsdk:"secrets_wo_version"`
+	SecretKeys         types.Set    `tfsdk:"secret_keys"`
+	AWSAccountID       types.String `tfsdk:"aws_account_id"`
+	DeletionProtection types.Bool   `tfsdk:"deletion_protection"`
+	// Blocks are lists so that dynamic blocks with values unknown at plan
+	// time decode; blocks() turns them into Go values once known.
+	Freeze       types.List     `tfsdk:"freeze"`
+	DeployWindow types.List     `tfsdk:"deploy_window"`
+	Notify       types.List     `tfsdk:"notify"`
+	Override     types.List     `tfsdk:"override"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
 type freezeModel struct {
@@ -39,10 +42,10 @@ type freezeModel struct {
 }
 
 type deployWindowModel struct {
-	Days     []types.String `tfsdk:"days"`
-	Start    types.String   `tfsdk:"start"`
-	End      types.String   `tfsdk:"end"`
-	Timezone types.String   `tfsdk:"timezone"`
+	Days     types.List   `tfsdk:"days"`
+	Start    types.String `tfsdk:"start"`
+	End      types.String `tfsdk:"end"`
+	Timezone types.String `tfsdk:"timezone"`
 }
 
 type notifyModel struct {
@@ -71,19 +74,14 @@ func (m environmentModel) record(ctx context.Context, variableKeys, secretKeys [
 		v := m.SecretsWOVersion.ValueInt64()
 		e.SecretsVersion = &v
 	}
-	for _, f := range m.Freeze {
+	b := m.blocks(ctx, diags)
+	for _, f := range b.freezes {
 		e.Freezes = append(e.Freezes, ledger.FreezeRecord{Start: f.Start.ValueString(), End: f.End.ValueString(), Reason: f.Reason.ValueString()})
 	}
-	if len(m.DeployWindow) == 1 {
-		w := m.DeployWindow[0]
-		rec := &ledger.WindowRecord{Start: w.Start.ValueString(), End: w.End.ValueString(), Timezone: w.Timezone.ValueString()}
-		for _, d := range w.Days {
-			rec.Days = append(rec.Days, d.ValueString())
-		}
-		e.DeployWindow = rec
+	if w := b.window; w != nil {
+		e.DeployWindow = &ledger.WindowRecord{Days: w.days, Start: w.Start.ValueString(), End: w.End.ValueString(), Timezone: w.Timezone.ValueString()}
 	}
-	if len(m.Notify) == 1 {
-		n := m.Notify[0]
+	if n := b.notify; n != nil {
 		e.Notify = &ledger.NotifyRecord{SNSTopicARN: n.SNSTopicARN.ValueString(), WebhookURL: n.WebhookURL.ValueString()}
 	}
 	return e
@@ -101,21 +99,25 @@ func (m *environmentModel) setFromRecord(e *ledger.Environment) {
 	m.AWSAccountID = optionalString(e.AWSAccountID)
 	m.DeletionProtection = types.BoolValue(e.DeletionProtection)
 	m.SecretsWOVersion = types.Int64PointerValue(e.SecretsVersion)
-	m.Freeze = []freezeModel{}
+	freezes := []attr.Value{}
 	for _, f := range e.Freezes {
-		m.Freeze = append(m.Freeze, freezeModel{Start: types.StringValue(f.Start), End: types.StringValue(f.End), Reason: optionalString(f.Reason)})
+		freezes = append(freezes, types.ObjectValueMust(freezeAttrTypes, map[string]attr.Value{
+			"start": types.StringValue(f.Start), "end": types.StringValue(f.End), "reason": optionalString(f.Reason)}))
 	}
-	m.DeployWindow = []deployWindowModel{}
+	m.Freeze = types.ListValueMust(types.ObjectType{AttrTypes: freezeAttrTypes}, freezes)
+	windows := []attr.Value{}
 	if w := e.DeployWindow; w != nil {
-		dm := deployWindowModel{Start: types.StringValue(w.Start), End: types.StringValue(w.End), Timezone: types.StringValue(w.Timezone)}
-		for _, d := range w.Days {
-			dm.Days = append(dm.Days, types.StringValue(d))
-		}
-		m.DeployWindow = append(m.DeployWindow, dm)
+		windows = append(windows, windowObject(w))
 	}
-	m.Notify = []notifyModel{}
+	m.DeployWindow = types.ListValueMust(types.ObjectType{AttrTypes: windowAttrTypes}, windows)
+	notify := []attr.Value{}
 	if n := e.Notify; n != nil {
-		m.Notify = append(m.Notify, notifyModel{SNSTopicARN: optionalString(n.SNSTopicARN), WebhookURL: optionalString(n.WebhookURL)})
+		notify = append(notify, types.ObjectValueMust(notifyAttrTypes, map[string]attr.Value{
+			"sns_topic_arn": optionalString(n.SNSTopicARN), "webhook_url": optionalString(n.WebhookURL)}))
+	}
+	m.Notify = types.ListValueMust(types.ObjectType{AttrTypes: notifyAttrTypes}, notify)
+	if m.Override.IsNull() || m.Override.IsUnknown() {
+		m.Override = types.ListValueMust(types.ObjectType{AttrTypes: overrideAttrTypes}, []attr.Value{})
 	}
 }
 
@@ -161,4 +163,86 @@ func setOfStrings(values []string) types.Set {
 		elems = append(elems, types.StringValue(v))
 	}
 	return types.SetValueMust(types.StringType, elems)
+}
+
+var overrideAttrTypes = map[string]attr.Type{"reason": types.StringType}
+
+func windowObject(w *ledger.WindowRecord) types.Object {
+	days := make([]attr.Value, len(w.Days))
+	for i, d := range w.Days {
+		days[i] = types.StringValue(d)
+	}
+	return types.ObjectValueMust(windowAttrTypes, map[string]attr.Value{
+		"days": types.ListValueMust(types.StringType, days), "start": types.StringValue(w.Start),
+		"end": types.StringValue(w.End), "timezone": types.StringValue(w.Timezone)})
+}
+
+// envBlocks are the blocks of an environment, decoded. known is false when
+// any of them is unknown (a dynamic block over values known only at apply).
+type envBlocks struct {
+	known    bool
+	freezes  []freezeModel
+	window   *windowValue
+	notify   *notifyModel
+	override *overrideModel
+}
+
+type windowValue struct {
+	deployWindowModel
+	days []string // nil when unknown
+}
+
+func (m environmentModel) blocks(ctx context.Context, diags *diag.Diagnostics) envBlocks {
+	b := envBlocks{known: true}
+	decode := func(l types.List, target any) {
+		if l.IsUnknown() {
+			b.known = false
+			return
+		}
+		if !l.IsNull() {
+			diags.Append(l.ElementsAs(ctx, target, false)...)
+		}
+	}
+	var windows []deployWindowModel
+	var notify []notifyModel
+	var override []overrideModel
+	decode(m.Freeze, &b.freezes)
+	decode(m.DeployWindow, &windows)
+	decode(m.Notify, &notify)
+	decode(m.Override, &override)
+	if len(windows) > 0 {
+		w := &windowValue{deployWindowModel: windows[0]}
+		if windows[0].Days.IsUnknown() {
+			b.known = false
+		} else {
+			diags.Append(windows[0].Days.ElementsAs(ctx, &w.days, false)...)
+		}
+		b.window = w
+	}
+	if len(notify) > 0 {
+		b.notify = &notify[0]
+	}
+	if len(override) > 0 {
+		b.override = &override[0]
+	}
+	return b
+}
+
+// ruleChanges names the release rules that differ between two records.
+func ruleChanges(old, new ledger.Environment) []string {
+	var changed []string
+	add := func(name string, differ bool) {
+		if differ {
+			changed = append(changed, name)
+		}
+	}
+	add("tier", old.Tier != new.Tier)
+	add("promotes_from", old.PromotesFrom != new.PromotesFrom)
+	add("parity", old.Parity != new.Parity)
+	add("aws_account_id", old.AWSAccountID != new.AWSAccountID)
+	add("deletion_protection", old.DeletionProtection != new.DeletionProtection)
+	add("freeze", !reflect.DeepEqual(old.Freezes, new.Freezes))
+	add("deploy_window", !reflect.DeepEqual(old.DeployWindow, new.DeployWindow))
+	add("notify", !reflect.DeepEqual(old.Notify, new.Notify))
+	return changed
 }

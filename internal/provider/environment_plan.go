@@ -28,9 +28,10 @@ func (r *environmentResource) ValidateConfig(ctx context.Context, req resource.V
 		resp.Diagnostics.AddAttributeError(path.Root("promotes_from"), "invalid promotes_from",
 			fmt.Sprintf("promotes_from %q is this environment's own name: name the environment releases come from, e.g. \"staging\" for \"prod\"", m.PromotesFrom.ValueString()))
 	}
-	validateFreezes(m.Freeze, path.Root("freeze"), &resp.Diagnostics)
-	if len(m.DeployWindow) == 1 {
-		validateDeployWindow(m.DeployWindow[0], path.Root("deploy_window").AtListIndex(0), &resp.Diagnostics)
+	b := m.blocks(ctx, &resp.Diagnostics)
+	validateFreezes(b.freezes, path.Root("freeze"), &resp.Diagnostics)
+	if b.window != nil {
+		validateDeployWindow(*b.window, path.Root("deploy_window").AtListIndex(0), &resp.Diagnostics)
 	}
 	validateKeys(ctx, m.Variables, path.Root("variables"), &resp.Diagnostics)
 	validateKeys(ctx, m.SecretsWO, path.Root("secrets_wo"), &resp.Diagnostics)
@@ -38,7 +39,7 @@ func (r *environmentResource) ValidateConfig(ctx context.Context, req resource.V
 		resp.Diagnostics.AddAttributeError(path.Root("secrets_wo_version"), "missing secrets_wo_version",
 			"secrets_wo_version is required with secrets_wo: Terraform cannot see changes of write-only values, so bump secrets_wo_version (e.g. 1, then 2) whenever secret values change")
 	}
-	if len(m.Notify) == 1 && m.Notify[0].SNSTopicARN.IsNull() && m.Notify[0].WebhookURL.IsNull() {
+	if n := b.notify; n != nil && n.SNSTopicARN.IsNull() && n.WebhookURL.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("notify").AtListIndex(0), "empty notify block",
 			"set sns_topic_arn, webhook_url or both, or remove the notify block")
 	}
@@ -58,15 +59,9 @@ func validateFreezes(freezes []freezeModel, p path.Path, diags *diag.Diagnostics
 	}
 }
 
-func validateDeployWindow(w deployWindowModel, p path.Path, diags *diag.Diagnostics) {
-	days := make([]string, 0, len(w.Days))
-	for _, d := range w.Days {
-		if !known(d) {
-			return
-		}
-		days = append(days, d.ValueString())
-	}
-	if !known(w.Start) || !known(w.End) || w.Timezone.IsUnknown() {
+func validateDeployWindow(w windowValue, p path.Path, diags *diag.Diagnostics) {
+	days := w.days
+	if w.Days.IsUnknown() || !known(w.Start) || !known(w.End) || w.Timezone.IsUnknown() {
 		return
 	}
 	_, errs := policy.ParseDeployWindow(days, w.Start.ValueString(), w.End.ValueString(), w.Timezone.ValueString())
@@ -146,7 +141,7 @@ func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.Modif
 				"this change replaces the environment, which destroys it first. "+protectedMessage(state.ID.ValueString()))
 		}
 		change := diffConfig(ctx, *state, plan, config, &resp.Diagnostics)
-		r.checkSchedule(plan, change, &resp.Diagnostics)
+		r.checkSchedule(ctx, plan, change, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
@@ -171,24 +166,23 @@ func (r *environmentResource) checkGuards(ctx context.Context, plan environmentM
 
 // checkSchedule refuses a configuration change inside a freeze or outside the
 // deploy window unless the plan carries an override, whose reason it returns.
-func (r *environmentResource) checkSchedule(plan environmentModel, change configChange, diags *diag.Diagnostics) string {
+func (r *environmentResource) checkSchedule(ctx context.Context, plan environmentModel, change configChange, diags *diag.Diagnostics) string {
 	if change.empty() {
 		return ""
 	}
+	b := plan.blocks(ctx, diags)
+	if !b.known {
+		return "" // checked again at apply, when the blocks are known
+	}
 	var freezes []policy.Freeze
-	for _, f := range plan.Freeze {
+	for _, f := range b.freezes {
 		if fr, err := policy.ParseFreeze(f.Start.ValueString(), f.End.ValueString(), f.Reason.ValueString()); err == nil {
 			freezes = append(freezes, fr)
 		}
 	}
 	var window *policy.DeployWindow
-	if len(plan.DeployWindow) == 1 {
-		w := plan.DeployWindow[0]
-		days := make([]string, len(w.Days))
-		for i, d := range w.Days {
-			days[i] = d.ValueString()
-		}
-		if dw, errs := policy.ParseDeployWindow(days, w.Start.ValueString(), w.End.ValueString(), w.Timezone.ValueString()); len(errs) == 0 {
+	if w := b.window; w != nil {
+		if dw, errs := policy.ParseDeployWindow(w.days, w.Start.ValueString(), w.End.ValueString(), w.Timezone.ValueString()); len(errs) == 0 {
 			window = &dw
 		}
 	}
@@ -197,8 +191,8 @@ func (r *environmentResource) checkSchedule(plan environmentModel, change config
 		return ""
 	}
 	id := plan.Application.ValueString() + "/" + plan.Name.ValueString()
-	if len(plan.Override) == 1 && known(plan.Override[0].Reason) {
-		reason := plan.Override[0].Reason.ValueString()
+	if b.override != nil && known(b.override.Reason) {
+		reason := b.override.Reason.ValueString()
 		diags.AddWarning("release gate overridden",
 			fmt.Sprintf("changing the configuration of %s is %s; proceeding because of override %q, which is recorded in the ledger with your identity", id, v.Reason, reason))
 		return reason

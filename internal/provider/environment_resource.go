@@ -277,7 +277,7 @@ func (r *environmentResource) Update(ctx context.Context, req resource.UpdateReq
 	// The gates again, at apply: a saved plan applied later must not slip
 	// past a freeze that began in between.
 	r.checkGuards(ctx, plan, &resp.Diagnostics)
-	overrideReason := r.checkSchedule(plan, change, &resp.Diagnostics)
+	overrideReason := r.checkSchedule(ctx, plan, change, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -303,8 +303,12 @@ func (r *environmentResource) Update(ctx context.Context, req resource.UpdateReq
 		r.recordEvent(ctx, ledger.Event{Environment: id, Kind: ledger.KindOverride, Outcome: "allowed", Actor: actor.ARN,
 			Reason: overrideReason, Detail: "configuration change: " + change.String()}, &resp.Diagnostics)
 	}
+	detail := change.String()
+	if rules := ruleChanges(state.record(ctx, nil, nil, &resp.Diagnostics), rec); len(rules) > 0 {
+		detail += "; rules changed: " + strings.Join(rules, ", ")
+	}
 	r.recordEvent(ctx, ledger.Event{Environment: id, Kind: ledger.KindEnvironmentUpdated, Outcome: "succeeded", Actor: actor.ARN,
-		Reason: overrideReason, Detail: change.String()}, &resp.Diagnostics)
+		Reason: overrideReason, Detail: detail}, &resp.Diagnostics)
 
 	plan.ID = state.ID
 	plan.SecretKeys = setOfStrings(change.secretKeys)
