@@ -45,7 +45,7 @@ func TestAccEnvironment_freezeRefusesChangeUnlessOverridden(t *testing.T) {
 			{Config: e.providerBlock() + gatedEnv("info", "")}, // creating is never gated
 			{
 				Config:      e.providerBlock() + gatedEnv("debug", ""),
-				ExpectError: errorPattern(`configuration change refused .* shop/prod \(variables set: LOG_LEVEL\) is refused: inside freeze window "holiday freeze" from 2026-12-24T00:00:00Z to 2026-12-27T00:00:00Z.*override`),
+				ExpectError: errorPattern(`changing the configuration of shop/prod \(variables set: LOG_LEVEL\) is refused: inside freeze window "holiday freeze" from 2026-12-24T00:00:00Z to 2026-12-27T00:00:00Z.*override`),
 			},
 			{
 				// The refused plan changed nothing; the override lets it through and is recorded.

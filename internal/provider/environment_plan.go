@@ -174,33 +174,13 @@ func (r *environmentResource) checkSchedule(ctx context.Context, plan environmen
 	if !b.known {
 		return "" // checked again at apply, when the blocks are known
 	}
-	var freezes []policy.Freeze
-	for _, f := range b.freezes {
-		if fr, err := policy.ParseFreeze(f.Start.ValueString(), f.End.ValueString(), f.Reason.ValueString()); err == nil {
-			freezes = append(freezes, fr)
-		}
-	}
-	var window *policy.DeployWindow
-	if w := b.window; w != nil {
-		if dw, errs := policy.ParseDeployWindow(w.days, w.Start.ValueString(), w.End.ValueString(), w.Timezone.ValueString()); len(errs) == 0 {
-			window = &dw
-		}
-	}
-	v := policy.CheckSchedule(r.data.now(), freezes, window)
-	if v == nil {
-		return ""
-	}
-	id := plan.Application.ValueString() + "/" + plan.Name.ValueString()
+	override := ""
 	if b.override != nil && known(b.override.Reason) {
-		reason := b.override.Reason.ValueString()
-		diags.AddWarning("release gate overridden",
-			fmt.Sprintf("changing the configuration of %s is %s; proceeding because of override %q, which is recorded in the ledger with your identity", id, v.Reason, reason))
-		return reason
+		override = b.override.Reason.ValueString()
 	}
-	diags.AddAttributeError(path.Root("variables"), "configuration change refused",
-		fmt.Sprintf("changing the configuration of %s (%s) is refused: %s. Apply after the window, or add override { reason = \"...\" } "+
-			"to the golive_environment to proceed anyway (the reason and your identity are recorded in the ledger).", id, change, v.Reason))
-	return ""
+	rec := plan.record(ctx, nil, nil, diags)
+	what := fmt.Sprintf("changing the configuration of %s (%s)", rec.ID(), change)
+	return checkReleaseSchedule(r.data.now(), rec, override, what, "golive_environment", path.Root("variables"), diags)
 }
 
 // configChange is what an update writes to Parameter Store.

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -210,7 +211,7 @@ func (p *goliveProvider) Configure(ctx context.Context, req provider.ConfigureRe
 }
 
 func (p *goliveProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newEnvironmentResource}
+	return []func() resource.Resource{newEnvironmentResource, newTrafficSplitResource}
 }
 
 func (p *goliveProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -230,3 +231,7 @@ func configuredData(raw any, diags interface{ AddError(string, string) }) *provi
 	}
 	return d
 }
+
+// diagnostics is the framework's diagnostics list, named for brevity in
+// helper signatures.
+type diagnostics = diag.Diagnostics

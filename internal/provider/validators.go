@@ -77,3 +77,24 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 			fmt.Sprintf("%s: %s is outside %s to %s", req.Path, s, v.min, v.max))
 	}
 }
+
+// regexString accepts RE2 regular expressions.
+func regexString() validator.String { return regexValidator{} }
+
+type regexValidator struct{}
+
+func (regexValidator) Description(context.Context) string { return "an RE2 regular expression" }
+func (v regexValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (regexValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "invalid regular expression", fmt.Sprintf("%s: %v", req.Path, err))
+	}
+}
+
+var destinationNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)

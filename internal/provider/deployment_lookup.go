@@ -1,0 +1,33 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+)
+
+// deploymentDestination finds where a traffic split reaches a deployment,
+// given its id "<application>/<environment>/<service>/<slot>", from the
+// release record in the ledger.
+func (d *providerData) deploymentDestination(ctx context.Context, id string) (string, error) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 4 {
+		return "", fmt.Errorf("deployment %q is not a golive_deployment id (<application>/<environment>/<service>/<slot>)", id)
+	}
+	env, service, slot := parts[0]+"/"+parts[1], parts[2], parts[3]
+	rel, err := d.ledger.GetRelease(ctx, env, service)
+	if errors.Is(err, ledger.ErrNotFound) {
+		return "", fmt.Errorf("deployment %s is not recorded in the golive ledger: declare it with golive_deployment first", id)
+	}
+	if err != nil {
+		return "", err
+	}
+	s, ok := rel.Slots[slot]
+	if !ok || s.Destination == "" {
+		return "", fmt.Errorf("deployment %s is not recorded in the golive ledger: declare it with golive_deployment first", id)
+	}
+	return s.Destination, nil
+}

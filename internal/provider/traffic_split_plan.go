@@ -1,0 +1,175 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
+)
+
+// ValidateConfig rejects what can be judged from the configuration alone.
+func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m trafficSplitModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	diags := &resp.Diagnostics
+	routers := 0
+	for _, l := range []types.List{m.ALB, m.LambdaAlias, m.Route53} {
+		if l.IsUnknown() || len(l.Elements()) > 0 {
+			routers++
+		}
+	}
+	if routers != 1 && !m.ALB.IsUnknown() && !m.LambdaAlias.IsUnknown() && !m.Route53.IsUnknown() {
+		diags.AddAttributeError(path.Root("alb"), "exactly one router",
+			fmt.Sprintf("a traffic split needs exactly one of the blocks alb, lambda_alias and route53; this one has %d", routers))
+	}
+	c := m.decode(ctx, diags)
+	if c.alb != nil && !c.alb.ListenerARN.IsUnknown() && !c.alb.RuleARN.IsUnknown() && c.alb.ListenerARN.IsNull() == c.alb.RuleARN.IsNull() {
+		diags.AddAttributeError(path.Root("alb").AtListIndex(0).AtName("listener_arn"), "exactly one of listener_arn and rule_arn",
+			"alb: set listener_arn (the listener's default action) or rule_arn (a listener rule), not both and not neither")
+	}
+
+	// Destinations.
+	seen := map[string]int{}
+	sum, allKnown, weighted := 0, !m.Destination.IsUnknown(), 0
+	for i, d := range c.destinations {
+		at := path.Root("destination").AtListIndex(i)
+		if known(d.Name) {
+			if j, dup := seen[d.Name.ValueString()]; dup {
+				diags.AddAttributeError(at.AtName("name"), "duplicate destination name",
+					fmt.Sprintf("destination[%d].name %q is also destination[%d].name: names must be unique", i, d.Name.ValueString(), j))
+			}
+			seen[d.Name.ValueString()] = i
+		}
+		if !d.Deployment.IsUnknown() && !d.Target.IsUnknown() && d.Deployment.IsNull() == d.Target.IsNull() {
+			diags.AddAttributeError(at.AtName("target"), "exactly one of deployment and target",
+				fmt.Sprintf("destination[%d] (%s) needs exactly one of deployment (a golive_deployment id) and target (a raw target), not both and not neither", i, d.Name.ValueString()))
+		}
+		if d.Weight.IsUnknown() {
+			allKnown = false
+			continue
+		}
+		sum += int(d.Weight.ValueInt64())
+		if d.Weight.ValueInt64() > 0 {
+			weighted++
+		}
+	}
+	if allKnown && len(c.destinations) > 0 && sum != 100 {
+		diags.AddAttributeError(path.Root("destination"), "weights must sum to 100",
+			fmt.Sprintf("the destination weights sum to %d; they are percentages and must sum to 100", sum))
+	}
+	if c.lambda != nil && weighted > 2 {
+		diags.AddAttributeError(path.Root("destination"), "too many weighted destinations for a Lambda alias",
+			fmt.Sprintf("%d destinations have weight; a Lambda alias routes to at most two versions (a primary and one additional)", weighted))
+	}
+
+	// Strategy.
+	var st []strategyModel
+	if !m.Strategy.IsNull() && !m.Strategy.IsUnknown() {
+		diags.Append(m.Strategy.ElementsAs(ctx, &st, false)...)
+	}
+	if len(st) == 1 {
+		hasCanary, hasLinear := len(st[0].Canary.Elements()) > 0, len(st[0].Linear.Elements()) > 0
+		if hasCanary == hasLinear && !st[0].Canary.IsUnknown() && !st[0].Linear.IsUnknown() {
+			diags.AddAttributeError(path.Root("strategy").AtListIndex(0), "exactly one of canary and linear",
+				"strategy needs exactly one block: canary { steps, bake } or linear { increment, interval }; omit strategy for all at once")
+		}
+		if hasCanary {
+			checkCanarySteps(c.strategy.CanarySteps, path.Root("strategy").AtListIndex(0).AtName("canary").AtListIndex(0).AtName("steps"), diags)
+		}
+	}
+	if c.route53 != nil && known(c.route53.TTL) && c.strategy.Bake > 0 {
+		ttl := time.Duration(c.route53.TTL.ValueInt64()) * time.Second
+		if c.strategy.Bake < ttl {
+			diags.AddAttributeWarning(path.Root("strategy"), "bake shorter than the record TTL",
+				fmt.Sprintf("each step bakes for %s but resolvers may cache the record for its TTL of %s, so a step can end before most clients see it; bake at least as long as the TTL", c.strategy.Bake, ttl))
+		}
+	}
+}
+
+func checkCanarySteps(steps []int, at path.Path, diags *diagnostics) {
+	if len(steps) == 0 {
+		diags.AddAttributeError(at, "no canary steps", "canary.steps: list at least one percentage, e.g. [10, 50]")
+	}
+	for i, s := range steps {
+		if s < 1 || s > 99 {
+			diags.AddAttributeError(at.AtListIndex(i), "canary step out of range",
+				fmt.Sprintf("canary.steps[%d] = %d: each step is a percentage from 1 to 99 (100 is the declared weight, reached last)", i, s))
+		}
+		if i > 0 && s <= steps[i-1] {
+			diags.AddAttributeError(at.AtListIndex(i), "canary steps not increasing",
+				fmt.Sprintf("canary.steps[%d] = %d is not greater than canary.steps[%d] = %d: steps must be strictly increasing", i, s, i-1, steps[i-1]))
+		}
+	}
+}
+
+// ModifyPlan computes planned_steps, so the plan shows the cutover, and
+// checks the environment's freeze and deploy window.
+func (r *trafficSplitResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan trafficSplitModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state *trafficSplitModel
+	if !req.State.Raw.IsNull() {
+		state = &trafficSplitModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := plan.decode(ctx, &resp.Diagnostics)
+	if known(plan.Environment) && known(plan.Service) {
+		plan.ID = types.StringValue(c.id())
+	}
+	if !c.known {
+		plan.PlannedSteps = types.ListUnknown(plannedStepType)
+		plan.Cutover = types.StringUnknown()
+		plan.LiveWeights = types.MapUnknown(types.Int64Type)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+	var from rollout.Weights
+	if state != nil && !state.LiveWeights.IsNull() {
+		from = weightsFrom(ctx, state.LiveWeights, &resp.Diagnostics)
+	} else {
+		dests, err := r.resolveDestinations(ctx, c)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("destination"), "resolving destinations", err.Error())
+			return
+		}
+		live, err := r.router(c, dests).Read(ctx)
+		if err != nil {
+			resp.Diagnostics.AddError(fmt.Sprintf("reading the live weights of %s", c.id()), err.Error())
+			return
+		}
+		from = live
+	}
+	to := c.declared()
+	steps := rollout.PlanSteps(from, to, c.strategy)
+	if len(steps) == 0 && state != nil {
+		plan.PlannedSteps, plan.Cutover = state.PlannedSteps, state.Cutover
+	} else {
+		plan.PlannedSteps = plannedStepsValue(steps)
+		plan.Cutover = types.StringValue(rollout.Describe(from, to, steps, c.strategy))
+	}
+	plan.LiveWeights = weightsValue(to)
+	if len(steps) > 0 {
+		env, err := r.data.ledger.GetEnvironment(ctx, c.env)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("environment"), "unknown environment", environmentLookupError(c.env, err))
+			return
+		}
+		checkReleaseSchedule(r.data.now(), *env, c.override, "shifting traffic of "+c.id()+" ("+plan.Cutover.ValueString()+")",
+			"golive_traffic_split", path.Root("destination"), &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}

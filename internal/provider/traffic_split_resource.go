@@ -1,0 +1,408 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = &trafficSplitResource{}
+	_ resource.ResourceWithImportState    = &trafficSplitResource{}
+	_ resource.ResourceWithValidateConfig = &trafficSplitResource{}
+	_ resource.ResourceWithModifyPlan     = &trafficSplitResource{}
+)
+
+func newTrafficSplitResource() resource.Resource { return &trafficSplitResource{} }
+
+type trafficSplitResource struct {
+	data *providerData
+}
+
+const defaultCutoverTimeout = 60 * time.Minute
+
+func (r *trafficSplitResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_traffic_split"
+}
+
+func single(desc string, attrs map[string]schema.Attribute) schema.ListNestedBlock {
+	return schema.ListNestedBlock{
+		MarkdownDescription: desc,
+		Validators:          []validator.List{listvalidator.SizeAtMost(1)},
+		NestedObject:        schema.NestedBlockObject{Attributes: attrs},
+	}
+}
+
+func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	bake := []validator.String{durationString(time.Second, 24*time.Hour)}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "How traffic of one service is divided between destinations (deployments or raw targets) on an ALB listener or rule, " +
+			"a Lambda alias or Route 53 weighted records. A change of weights is a cutover: `planned_steps` shows it in the plan, " +
+			"apply walks the steps of the strategy, checks the rollback gates throughout every bake, and puts the weights back to what they " +
+			"were before the apply, in one call, when a gate fails or the apply is interrupted. Destroying a split leaves traffic as it is.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<application>/<environment>/<service>`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"environment": schema.StringAttribute{Required: true, MarkdownDescription: "Environment id (`golive_environment.x.id`), e.g. `shop/prod`.",
+				Validators:    []validator.String{stringvalidator.RegexMatches(environmentIDPattern, "must be an environment id <application>/<name>, e.g. shop/prod")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"service": schema.StringAttribute{Required: true, MarkdownDescription: "Service name, e.g. `api`. One split per environment and service.",
+				Validators: nameValidators(), PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"planned_steps": schema.ListAttribute{Computed: true, ElementType: plannedStepType,
+				MarkdownDescription: "The steps of the latest planned cutover, each a map of destination name to weight; the last is the declared weights. Known at plan time, so `terraform plan` shows the cutover."},
+			"cutover": schema.StringAttribute{Computed: true,
+				MarkdownDescription: "The latest planned cutover in words, e.g. `green 0 → 100: 10% for 5m, 50% for 5m, then 100%`."},
+			"live_weights": schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
+				MarkdownDescription: "Weights as read from AWS, by destination name; anything live that no destination declares appears under its raw identifier (target group ARN, version, record set identifier)."},
+		},
+		Blocks: map[string]schema.Block{
+			"alb": single("Route with the weighted forward action of an ALB listener's default action or of a listener rule. Other actions and stickiness settings are kept.", map[string]schema.Attribute{
+				"listener_arn": schema.StringAttribute{Optional: true, MarkdownDescription: "Listener whose default action forwards to the destinations."},
+				"rule_arn":     schema.StringAttribute{Optional: true, MarkdownDescription: "Listener rule whose forward action routes to the destinations."},
+			}),
+			"lambda_alias": single("Route with a Lambda alias: the primary version plus at most one weighted additional version.", map[string]schema.Attribute{
+				"function_name": schema.StringAttribute{Required: true, MarkdownDescription: "Function name or ARN."},
+				"alias":         schema.StringAttribute{Required: true, MarkdownDescription: "Alias name, e.g. `live`."},
+			}),
+			"route53": single("Route with Route 53 weighted records: one record set per destination, identified by the destination name. A simple record of the same name is replaced without a gap.", map[string]schema.Attribute{
+				"zone_id": schema.StringAttribute{Required: true, MarkdownDescription: "Hosted zone ID."},
+				"name":    schema.StringAttribute{Required: true, MarkdownDescription: "Record name, e.g. `api.example.com`."},
+				"type": schema.StringAttribute{Required: true, MarkdownDescription: "Record type: `CNAME`, `A`, `AAAA` or `TXT`.",
+					Validators: []validator.String{stringvalidator.OneOf("CNAME", "A", "AAAA", "TXT")}},
+				"ttl": schema.Int64Attribute{Required: true, MarkdownDescription: "Record TTL in seconds. Resolvers keep old answers this long, so bakes should be longer.",
+					Validators: []validator.Int64{int64validator.Between(0, 172800)}},
+			}),
+			"destination": schema.ListNestedBlock{
+				MarkdownDescription: "Where traffic goes. Weights are whole numbers 0-100 that sum to 100.",
+				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+					"name": schema.StringAttribute{Required: true, MarkdownDescription: "Label, unique in the split, e.g. `blue`; the record set identifier for Route 53.",
+						Validators: []validator.String{stringvalidator.RegexMatches(destinationNamePattern, "must be 1-64 letters, digits, '_' or '-'")}},
+					"deployment": schema.StringAttribute{Optional: true, MarkdownDescription: "A `golive_deployment` id; the split routes to its destination (target group ARN or Lambda version). Exactly one of `deployment` and `target`."},
+					"target":     schema.StringAttribute{Optional: true, MarkdownDescription: "A raw target: target group ARN (alb), version (lambda_alias) or record value (route53)."},
+					"weight": schema.Int64Attribute{Required: true, MarkdownDescription: "Percent of traffic, 0-100.",
+						Validators: []validator.Int64{int64validator.Between(0, 100)}},
+				}},
+			},
+			"strategy": schema.ListNestedBlock{
+				MarkdownDescription: "How to walk from the live weights to the declared ones. Without it: all at once.",
+				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
+				NestedObject: schema.NestedBlockObject{Blocks: map[string]schema.Block{
+					"canary": single("Hold the destination gaining traffic at each percentage of `steps` for `bake`, then go to the declared weights.", map[string]schema.Attribute{
+						"steps": schema.ListAttribute{Required: true, ElementType: types.Int64Type, MarkdownDescription: "Strictly increasing percentages, each 1-99, e.g. `[10, 50]`."},
+						"bake":  schema.StringAttribute{Required: true, MarkdownDescription: "How long each step holds while gates are checked, e.g. `5m`.", Validators: bake},
+					}),
+					"linear": single("Move the gaining destination by `increment` points every `interval`.", map[string]schema.Attribute{
+						"increment": schema.Int64Attribute{Required: true, MarkdownDescription: "Percentage points per step, 1-99.",
+							Validators: []validator.Int64{int64validator.Between(1, 99)}},
+						"interval": schema.StringAttribute{Required: true, MarkdownDescription: "How long each step holds, e.g. `1m`.", Validators: bake},
+					}),
+				}},
+			},
+			"rollback": schema.ListNestedBlock{
+				MarkdownDescription: "Gates checked before the first step and throughout every bake; any failure rolls the weights back.",
+				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"alarms": schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "CloudWatch alarm names; any in ALARM (or missing) fails the gate."},
+						"poll_interval": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("10s"),
+							MarkdownDescription: "How often gates are checked during a bake. Default `10s`.", Validators: []validator.String{durationString(time.Second, time.Hour)}},
+					},
+					Blocks: map[string]schema.Block{
+						"http": schema.ListNestedBlock{
+							MarkdownDescription: "An HTTP check; any number.",
+							NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+								"url": schema.StringAttribute{Required: true, MarkdownDescription: "URL to GET.", Validators: []validator.String{httpURL()}},
+								"expect_status": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(200),
+									MarkdownDescription: "Expected status. Default 200.", Validators: []validator.Int64{int64validator.Between(100, 599)}},
+								"body_regex": schema.StringAttribute{Optional: true, MarkdownDescription: "RE2 regular expression the body must match.", Validators: []validator.String{regexString()}},
+								"timeout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("5s"),
+									MarkdownDescription: "Per-request timeout. Default `5s`.", Validators: []validator.String{durationString(100*time.Millisecond, time.Minute)}},
+							}},
+						},
+					},
+				},
+			},
+			"override": overrideBlock("Lets a cutover through a freeze or outside the deploy window of the environment. The reason and the caller are recorded in the ledger."),
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Read: true, Delete: true}),
+		},
+	}
+}
+
+func (r *trafficSplitResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *trafficSplitResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan trafficSplitModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCutoverTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if live, ok := r.apply(ctx, plan, "creating", &resp.Diagnostics); ok {
+		plan.LiveWeights = weightsValue(live)
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	}
+}
+
+func (r *trafficSplitResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state trafficSplitModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultCutoverTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	live, ok := r.apply(ctx, plan, "updating", &resp.Diagnostics)
+	if ok {
+		plan.LiveWeights = weightsValue(live)
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	// Failed: keep the prior state, with the weights that are live now (the
+	// pre-apply ones after a rollback), so the next plan shows the cutover
+	// again.
+	if live != nil {
+		state.Destination = withLiveWeights(ctx, state.Destination, live, &resp.Diagnostics)
+		state.LiveWeights = weightsValue(live)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// apply carries out the cutover to the planned weights under the lock. It
+// returns the live weights afterwards (nil if unknown) and whether it
+// succeeded.
+func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel, verb string, diags *diagnostics) (rollout.Weights, bool) {
+	c := plan.decode(ctx, diags)
+	summary := fmt.Sprintf("%s golive traffic split (%s)", verb, c.id())
+	if diags.HasError() {
+		return nil, false
+	}
+	actor, err := r.data.aws.CallerIdentity(ctx)
+	if err != nil {
+		diags.AddError(summary, err.Error())
+		return nil, false
+	}
+	env, err := r.data.ledger.GetEnvironment(ctx, c.env)
+	if err != nil {
+		diags.AddError(summary, environmentLookupError(c.env, err))
+		return nil, false
+	}
+	dests, err := r.resolveDestinations(ctx, c)
+	if err != nil {
+		diags.AddError(summary, err.Error())
+		return nil, false
+	}
+	rt := r.router(c, dests)
+	lock, err := r.data.ledger.AcquireLock(ctx, ledger.LockRequest{
+		Environment: c.env, Service: c.service, Holder: actor.ARN, Operation: "traffic shift by terraform apply",
+	})
+	if err != nil {
+		diags.AddError(summary, err.Error())
+		return nil, false
+	}
+	stop := lock.KeepAlive(ctx, func(err error) {
+		tflog.Warn(ctx, "renewing the golive lock failed", map[string]any{"error": err.Error()})
+	})
+	defer func() {
+		stop()
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if err := lock.Release(rctx); err != nil {
+			diags.AddWarning("releasing the golive lock", err.Error()+"; it expires by itself when its lease runs out")
+		}
+	}()
+
+	before, err := rt.Read(ctx)
+	if err != nil {
+		diags.AddError(summary, err.Error())
+		return nil, false
+	}
+	to := c.declared()
+	steps := rollout.PlanSteps(before, to, c.strategy)
+	description := rollout.Describe(before, to, steps, c.strategy)
+	// Checked again at apply: a saved plan must not slip past a freeze that
+	// began after it was made.
+	override := ""
+	if len(steps) > 0 {
+		override = checkReleaseSchedule(r.data.now(), *env, c.override, "shifting traffic of "+c.id()+" ("+description+")",
+			"golive_traffic_split", path.Root("destination"), diags)
+		if diags.HasError() {
+			return before, false
+		}
+	}
+	if err := r.data.ledger.PutSplit(ctx, withActor(c.record(dests), actor.ARN)); err != nil {
+		diags.AddError(summary, err.Error())
+		return before, false
+	}
+	if len(steps) == 0 {
+		return before, true
+	}
+	rec := &splitRecorder{ledger: r.data.ledger, env: c.env, service: c.service, actor: actor.ARN}
+	if override != "" {
+		rec.event(ctx, ledger.KindOverride, "allowed", "traffic shift: "+description, override)
+	}
+	rec.event(ctx, ledger.KindCutoverStarted, "started", fmt.Sprintf("%s (%s, from %s)", description, c.strategy.Kind(), before), override)
+	tflog.Info(ctx, "golive cutover starting", map[string]any{"split": c.id(), "cutover": description, "router": rt.String()})
+	x := &rollout.Executor{
+		Router: rt, Gates: r.gates(c), Recorder: rec, Bake: c.strategy.Bake, PollInterval: c.poll, Target: c.id(),
+		Logf: func(format string, args ...any) { tflog.Info(ctx, fmt.Sprintf(format, args...)) },
+	}
+	if err := x.Run(ctx, before, steps); err != nil {
+		diags.AddError(summary, err.Error())
+		live, rerr := rt.Read(context.WithoutCancel(ctx))
+		if rerr != nil {
+			return nil, false
+		}
+		return live, false
+	}
+	return to, true
+}
+
+func withActor(s ledger.Split, actor string) ledger.Split {
+	s.UpdatedBy = actor
+	return s
+}
+
+func environmentLookupError(env string, err error) string {
+	if errors.Is(err, ledger.ErrNotFound) {
+		return fmt.Sprintf("environment %s is not in the golive ledger: declare it with golive_environment (and check the provider's region and ledger_table)", env)
+	}
+	return err.Error()
+}
+
+func (r *trafficSplitResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state trafficSplitModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := state.decode(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Targets as last applied: a deployment's destination is in the ledger
+	// record, so Read needs no second lookup.
+	rec, err := r.data.ledger.GetSplit(ctx, c.env, c.service)
+	if errors.Is(err, ledger.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("reading golive traffic split (%s)", c.id()), err.Error())
+		return
+	}
+	dests := make([]rollout.Destination, 0, len(rec.Destinations))
+	for _, d := range rec.Destinations {
+		dests = append(dests, rollout.Destination{Name: d.Name, Target: d.Target})
+	}
+	live, err := r.router(c, dests).Read(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("reading golive traffic split (%s)", c.id()), err.Error())
+		return
+	}
+	state.ID = types.StringValue(c.id())
+	state.Destination = withLiveWeights(ctx, state.Destination, live, &resp.Diagnostics)
+	state.LiveWeights = weightsValue(live)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *trafficSplitResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state trafficSplitModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := state.decode(ctx, &resp.Diagnostics)
+	// Traffic stays as it is: removing golive's management must never cut a
+	// service off. Only the record goes.
+	if err := r.data.ledger.DeleteSplit(ctx, c.env, c.service); err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("deleting golive traffic split (%s)", c.id()), err.Error())
+		return
+	}
+	if actor, err := r.data.aws.CallerIdentity(ctx); err == nil {
+		(&splitRecorder{ledger: r.data.ledger, env: c.env, service: c.service, actor: actor.ARN}).
+			event(ctx, ledger.KindSplitDeleted, "succeeded", "traffic left as it was: "+weightsFrom(ctx, state.LiveWeights, &resp.Diagnostics).String(), "")
+	}
+}
+
+// ImportState takes "<application>/<environment>/<service>" and rebuilds the
+// configuration from the ledger record written at apply.
+func (r *trafficSplitResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	env, service, ok := splitEnvService(req.ID)
+	if !ok {
+		resp.Diagnostics.AddError("importing golive traffic split", fmt.Sprintf("import ID %q must be <application>/<environment>/<service>, e.g. shop/prod/api", req.ID))
+		return
+	}
+	rec, err := r.data.ledger.GetSplit(ctx, env, service)
+	if err != nil {
+		resp.Diagnostics.AddError("importing golive traffic split", err.Error()+": only splits applied by golive can be imported")
+		return
+	}
+	m := trafficSplitModel{
+		ID: types.StringValue(req.ID), Environment: types.StringValue(env), Service: types.StringValue(service),
+		ALB:          types.ListValueMust(types.ObjectType{AttrTypes: albAttrTypes}, nil),
+		LambdaAlias:  types.ListValueMust(types.ObjectType{AttrTypes: lambdaAliasAttrTypes}, nil),
+		Route53:      types.ListValueMust(types.ObjectType{AttrTypes: route53AttrTypes}, nil),
+		Strategy:     types.ListValueMust(types.ObjectType{AttrTypes: strategyAttrTypes}, nil),
+		Rollback:     types.ListValueMust(types.ObjectType{AttrTypes: rollbackAttrTypes}, nil),
+		Override:     types.ListValueMust(types.ObjectType{AttrTypes: overrideAttrTypes}, nil),
+		PlannedSteps: types.ListValueMust(plannedStepType, nil),
+		Cutover:      types.StringValue("no change"),
+		LiveWeights:  types.MapNull(types.Int64Type),
+		Timeouts:     timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)},
+	}
+	switch rec.Router {
+	case "alb":
+		m.ALB = types.ListValueMust(types.ObjectType{AttrTypes: albAttrTypes}, []attr.Value{types.ObjectValueMust(albAttrTypes, map[string]attr.Value{
+			"listener_arn": optionalString(rec.ListenerARN), "rule_arn": optionalString(rec.RuleARN)})})
+	case "lambda_alias":
+		m.LambdaAlias = types.ListValueMust(types.ObjectType{AttrTypes: lambdaAliasAttrTypes}, []attr.Value{types.ObjectValueMust(lambdaAliasAttrTypes, map[string]attr.Value{
+			"function_name": types.StringValue(rec.FunctionName), "alias": types.StringValue(rec.Alias)})})
+	case "route53":
+		m.Route53 = types.ListValueMust(types.ObjectType{AttrTypes: route53AttrTypes}, []attr.Value{types.ObjectValueMust(route53AttrTypes, map[string]attr.Value{
+			"zone_id": types.StringValue(rec.ZoneID), "name": types.StringValue(rec.RecordName), "type": types.StringValue(rec.RecordType), "ttl": types.Int64Value(rec.TTL)})})
+	}
+	dests := make([]attr.Value, 0, len(rec.Destinations))
+	for _, d := range rec.Destinations {
+		target := optionalString(d.Target)
+		if d.Deployment != "" {
+			target = types.StringNull()
+		}
+		dests = append(dests, types.ObjectValueMust(destinationAttrTypes, map[string]attr.Value{
+			"name": types.StringValue(d.Name), "deployment": optionalString(d.Deployment), "target": target, "weight": types.Int64Value(int64(d.Weight))}))
+	}
+	m.Destination = types.ListValueMust(types.ObjectType{AttrTypes: destinationAttrTypes}, dests)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
