@@ -224,4 +224,3 @@ func RecordWeights(ctx context.Context, cfg aws.Config, zoneID, name string) (ma
 	}
 	return w, ttls, nil
 }
-

@@ -263,6 +263,15 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 		return before, false
 	}
 	if len(steps) == 0 {
+		if verb == "creating" {
+			// Same weights, but put them in golive's form: a simple Route 53
+			// record becomes weighted records, a plain ALB forward a
+			// weighted one.
+			if err := rt.Set(ctx, to); err != nil {
+				diags.AddError(summary, err.Error())
+				return before, false
+			}
+		}
 		return before, true
 	}
 	rec := &splitRecorder{ledger: r.data.ledger, env: c.env, service: c.service, actor: actor.ARN}
