@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,7 +17,10 @@ type Release struct {
 	Environment string          `dynamodbav:"environment"`
 	Service     string          `dynamodbav:"service"`
 	Slots       map[string]Slot `dynamodbav:"slots"`
-	UpdatedAt   time.Time       `dynamodbav:"updated_at"`
+	// LiveSlot is the slot with most traffic: set by a traffic split over
+	// deployments, or by the first deployment when there is no split.
+	LiveSlot  string    `dynamodbav:"live_slot,omitempty"`
+	UpdatedAt time.Time `dynamodbav:"updated_at"`
 }
 
 // Slot is one deployment of a service.
@@ -25,6 +29,7 @@ type Slot struct {
 	Status      string    `dynamodbav:"status"` // verified | failed | deploying
 	DeployedAt  time.Time `dynamodbav:"deployed_at"`
 	Destination string    `dynamodbav:"destination"` // target group ARN or Lambda version
+	Previous    string    `dynamodbav:"previous_version,omitempty"`
 }
 
 type releaseItem struct {
@@ -67,4 +72,61 @@ func (l *Ledger) PutRelease(ctx context.Context, r Release) error {
 		return fmt.Errorf("writing release of %s/%s to the ledger: %w", r.Environment, r.Service, l.wrap(err))
 	}
 	return nil
+}
+
+// SetSlot records a slot's deployment, creating the release record if
+// needed. The first slot of a service becomes its live slot. Callers hold
+// the service's lock, so the read-modify-write does not race.
+func (l *Ledger) SetSlot(ctx context.Context, env, service, slot string, s Slot) (*Release, error) {
+	rel, err := l.GetRelease(ctx, env, service)
+	if errors.Is(err, ErrNotFound) {
+		rel, err = &Release{Environment: env, Service: service, Slots: map[string]Slot{}}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rel.Slots == nil {
+		rel.Slots = map[string]Slot{}
+	}
+	rel.Slots[slot] = s
+	if rel.LiveSlot == "" {
+		rel.LiveSlot = slot
+	}
+	rel.UpdatedAt = time.Time{}
+	return rel, l.PutRelease(ctx, *rel)
+}
+
+// RemoveSlot forgets a slot; the release record goes with its last slot.
+func (l *Ledger) RemoveSlot(ctx context.Context, env, service, slot string) error {
+	rel, err := l.GetRelease(ctx, env, service)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	delete(rel.Slots, slot)
+	if rel.LiveSlot == slot {
+		rel.LiveSlot = ""
+	}
+	if len(rel.Slots) == 0 {
+		_, err := l.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(l.table), Key: key(envPK(env), releaseSK(service))})
+		if err != nil {
+			return fmt.Errorf("deleting release of %s/%s: %w", env, service, l.wrap(err))
+		}
+		return nil
+	}
+	rel.UpdatedAt = time.Time{}
+	return l.PutRelease(ctx, *rel)
+}
+
+// SetLiveSlot marks the slot that receives most traffic.
+func (l *Ledger) SetLiveSlot(ctx context.Context, env, service, slot string) error {
+	rel, err := l.GetRelease(ctx, env, service)
+	if err != nil {
+		return err
+	}
+	rel.LiveSlot = slot
+	rel.UpdatedAt = time.Time{}
+	return l.PutRelease(ctx, *rel)
 }

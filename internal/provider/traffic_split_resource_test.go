@@ -115,7 +115,9 @@ func (e *testEnv) checkEventKinds(env, service string, want []string) resource.T
 func TestAccTrafficSplit_albCanaryImportDrift(t *testing.T) {
 	e := newTestEnv(t)
 	f := e.alb(t)
-	cfg := func(blue, green int) string { return e.providerBlock() + splitEnv + albSplit(f, blue, green, fastCanary) }
+	cfg := func(blue, green int) string {
+		return e.providerBlock() + splitEnv + albSplit(f, blue, green, fastCanary)
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{
