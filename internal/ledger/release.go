@@ -30,6 +30,10 @@ type Slot struct {
 	DeployedAt  time.Time `dynamodbav:"deployed_at"`
 	Destination string    `dynamodbav:"destination"` // target group ARN or Lambda version
 	Previous    string    `dynamodbav:"previous_version,omitempty"`
+	// Where the slot runs, so import and other stacks can find it.
+	Cluster    string `dynamodbav:"cluster,omitempty"`
+	ECSService string `dynamodbav:"ecs_service,omitempty"`
+	Function   string `dynamodbav:"function,omitempty"`
 }
 
 type releaseItem struct {

@@ -211,11 +211,11 @@ func (p *goliveProvider) Configure(ctx context.Context, req provider.ConfigureRe
 }
 
 func (p *goliveProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newEnvironmentResource, newTrafficSplitResource}
+	return []func() resource.Resource{newEnvironmentResource, newTrafficSplitResource, newDeploymentResource}
 }
 
 func (p *goliveProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newEnvironmentDataSource}
+	return []func() datasource.DataSource{newEnvironmentDataSource, newReleaseDataSource}
 }
 
 // configuredData turns ProviderData into *providerData. It is nil before the

@@ -98,3 +98,5 @@ func (regexValidator) ValidateString(_ context.Context, req validator.StringRequ
 }
 
 var destinationNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+var versionPattern = regexp.MustCompile(`^[A-Za-z0-9._+-]{1,128}$`)
