@@ -117,20 +117,21 @@ func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.Modif
 	} else {
 		plan.SecretKeys = setOfStrings(keysOf(stringMap(ctx, config.SecretsWO, &resp.Diagnostics)))
 	}
-	if known(plan.Application) && known(plan.Name) {
-		plan.ID = types.StringValue(plan.Application.ValueString() + "/" + plan.Name.ValueString())
-	}
 	r.checkGuards(ctx, plan, &resp.Diagnostics)
 
 	switch {
 	case state == nil:
-		if known(plan.ID) {
-			_, err := r.data.ledger.GetEnvironment(ctx, plan.ID.ValueString())
+		// The id stays unknown until apply, so that deployments and splits
+		// of a new environment wait for it instead of failing their plan
+		// checks against a ledger record that does not exist yet.
+		if known(plan.Application) && known(plan.Name) {
+			id := plan.Application.ValueString() + "/" + plan.Name.ValueString()
+			_, err := r.data.ledger.GetEnvironment(ctx, id)
 			switch {
 			case err == nil:
 				resp.Diagnostics.AddAttributeError(path.Root("name"), "environment already exists",
 					fmt.Sprintf("environment %s already exists in the golive ledger table %s, managed by another configuration or left over. "+
-						"Import it (terraform import <address> %s) or choose another name", plan.ID.ValueString(), r.data.ledger.Table(), plan.ID.ValueString()))
+						"Import it (terraform import <address> %s) or choose another name", id, r.data.ledger.Table(), id))
 			case !errors.Is(err, ledger.ErrNotFound):
 				resp.Diagnostics.AddError("checking the golive ledger", err.Error())
 			}

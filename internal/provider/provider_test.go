@@ -56,7 +56,9 @@ func TestMain(m *testing.M) {
 	os.Setenv("AWS_CONFIG_FILE", os.DevNull)
 	os.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
 	os.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	emulator.Main(m, emulator.Options{})
+	// One running task per new ECS service, so deployments with
+	// desired_count = 1 become stable (moto never starts tasks itself).
+	emulator.Main(m, emulator.Options{ECSServiceRunning: 1})
 }
 
 // errorPattern compiles an expected-error pattern in which a space also

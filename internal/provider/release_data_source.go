@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -48,7 +47,7 @@ func (d *releaseDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"service":     schema.StringAttribute{Required: true, MarkdownDescription: "Service name.", Validators: nameValidators()},
 			"version":     schema.StringAttribute{Computed: true, MarkdownDescription: "Version of the live slot."},
 			"slot":        schema.StringAttribute{Computed: true, MarkdownDescription: "The live slot: the one a traffic split sends most traffic to, or the first deployed."},
-			"idle_slot":   schema.StringAttribute{Computed: true, MarkdownDescription: "With `blue` and `green` slots: the one that is not live (`green` when nothing is deployed yet)."},
+			"idle_slot":   schema.StringAttribute{Computed: true, MarkdownDescription: "With `blue` and `green` slots: the one that is not live (`blue` when nothing is live yet)."},
 			"slots":       schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Slot → version."},
 			"verified":    schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the live version passed its gates here."},
 			"deployed_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the live version was deployed (RFC 3339)."},
@@ -87,20 +86,13 @@ func (d *releaseDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		}
 	}
 	m.Slots = types.MapValueMust(types.StringType, slots)
-	m.IdleSlot = types.StringValue(idleSlot(live, keysOf(slots)))
+	m.IdleSlot = types.StringValue(idleSlot(live))
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
-// idleSlot is the blue/green slot that is not live.
-func idleSlot(live string, slots []string) string {
-	switch live {
-	case "green":
-		return "blue"
-	case "blue":
-		return "green"
-	}
-	sort.Strings(slots)
-	if live == "" {
+// idleSlot is the blue/green slot that is not live; blue when nothing is.
+func idleSlot(live string) string {
+	if live == "blue" {
 		return "green"
 	}
 	return "blue"

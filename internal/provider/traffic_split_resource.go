@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -263,6 +264,7 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 		return before, false
 	}
 	if len(steps) == 0 {
+		r.markLiveSlot(ctx, c, diags)
 		if verb == "creating" {
 			// Same weights, but put them in golive's form: a simple Route 53
 			// record becomes weighted records, a plain ALB forward a
@@ -284,6 +286,7 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 		Router: rt, Gates: r.gates(c), Recorder: rec, Bake: c.strategy.Bake, PollInterval: c.poll, Target: c.id(),
 		Logf: func(format string, args ...any) { tflog.Info(ctx, fmt.Sprintf(format, args...)) },
 	}
+	defer r.markLiveSlot(ctx, c, diags)
 	if err := x.Run(ctx, before, steps); err != nil {
 		diags.AddError(summary, err.Error())
 		live, rerr := rt.Read(context.WithoutCancel(ctx))
@@ -414,4 +417,27 @@ func (r *trafficSplitResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	m.Destination = types.ListValueMust(types.ObjectType{AttrTypes: destinationAttrTypes}, dests)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// markLiveSlot records, for a split over golive deployments, which slot now
+// has most traffic, so golive_release reports the live and idle slots.
+func (r *trafficSplitResource) markLiveSlot(ctx context.Context, c splitConfig, diags *diagnostics) {
+	best, weight := "", -1
+	for _, d := range c.destinations {
+		if w := int(d.Weight.ValueInt64()); d.Deployment.ValueString() != "" && w > weight {
+			best, weight = d.Deployment.ValueString(), w
+		}
+	}
+	if best == "" || diags.HasError() {
+		return
+	}
+	parts := strings.Split(best, "/")
+	if len(parts) != 4 {
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := r.data.ledger.SetLiveSlot(rctx, parts[0]+"/"+parts[1], parts[2], parts[3]); err != nil {
+		diags.AddWarning("recording the live slot", err.Error())
+	}
 }
