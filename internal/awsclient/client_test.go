@@ -1,0 +1,52 @@
+package awsclient
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestNewRejectsUnknownEndpointService(t *testing.T) {
+	_, err := New(context.Background(), Config{Region: "us-east-1", Endpoints: map[string]string{"s3": "http://x"}})
+	if err == nil || !strings.Contains(err.Error(), `unknown endpoint service "s3"`) || !strings.Contains(err.Error(), "dynamodb") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestNewNeedsARegion(t *testing.T) {
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	_, err := New(context.Background(), Config{})
+	if err == nil || !strings.Contains(err.Error(), "no AWS region") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestEndpointsApplyPerService(t *testing.T) {
+	c, err := New(context.Background(), Config{Region: "eu-west-1", Endpoints: map[string]string{"ssm": "http://127.0.0.1:9"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.configFor("ssm").BaseEndpoint; got == nil || *got != "http://127.0.0.1:9" {
+		t.Fatalf("ssm endpoint %v", got)
+	}
+	if got := c.configFor("sts").BaseEndpoint; got != nil {
+		t.Fatalf("sts endpoint should be unset, got %v", *got)
+	}
+	if c.Region() != "eu-west-1" {
+		t.Fatalf("region %s", c.Region())
+	}
+	// Clients are built once and shared.
+	if c.SSM() != c.SSM() || c.CloudWatch() != c.CloudWatch() {
+		t.Fatal("clients rebuilt on each call")
+	}
+}
+
+func TestServicesSorted(t *testing.T) {
+	for i := 1; i < len(Services); i++ {
+		if Services[i-1] >= Services[i] {
+			t.Fatalf("Services must stay sorted for isService: %v", Services)
+		}
+	}
+}
