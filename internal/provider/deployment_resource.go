@@ -267,20 +267,13 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 	if diags.HasError() {
 		return false
 	}
-	lock, err := r.data.ledger.AcquireLock(ctx, ledger.LockRequest{Environment: c.env, Service: c.service, Holder: actor.ARN,
-		Operation: fmt.Sprintf("deployment of %s@%s to slot %s", c.service, c.version, c.slot)})
+	unlock, err := r.data.lockService(ctx, ledger.LockRequest{Environment: c.env, Service: c.service, Holder: actor.ARN,
+		Operation: fmt.Sprintf("deployment of %s@%s to slot %s", c.service, c.version, c.slot)}, diags)
 	if err != nil {
 		diags.AddError(summary, err.Error())
 		return false
 	}
-	stop := lock.KeepAlive(ctx, nil)
-	defer func() {
-		stop()
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		_ = lock.Release(rctx)
-	}()
-	rec := &splitRecorder{ledger: r.data.ledger, env: c.env, service: c.service, actor: actor.ARN}
+	defer unlock()
 	event := func(kind, outcome, detail, reason string) {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
@@ -292,7 +285,6 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 	for _, o := range overrides {
 		event(ledger.KindOverride, "allowed", o.gate+" gate of deployment "+c.id(), o.reason)
 	}
-	_ = rec
 	started := r.data.now().UTC()
 	previousVersion := ""
 	if rel, err := r.data.ledger.GetRelease(ctx, c.env, c.service); err == nil {
@@ -308,8 +300,10 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 		if c.ecs != nil && previousTD != "" && previousTD != c.ecs.TaskDefinition {
 			if perr := ecsOps.PutBack(ctx, c.ecs.Cluster, c.ecs.Name, previousTD); perr != nil {
 				msg += "; " + perr.Error()
+				event(ledger.KindRolledBack, "rollback_failed", perr.Error(), err.Error())
 			} else {
 				msg += fmt.Sprintf("; ECS service %s put back on %s", c.ecs.Name, previousTD)
+				event(ledger.KindRolledBack, "rolled_back", fmt.Sprintf("ECS service %s back on %s", c.ecs.Name, previousTD), err.Error())
 			}
 		}
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

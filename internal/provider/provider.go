@@ -54,6 +54,7 @@ type providerData struct {
 	ledger      *ledger.Ledger
 	now         func() time.Time
 	defaultTags map[string]string
+	serial      *serviceGates
 }
 
 type providerModel struct {
@@ -205,6 +206,7 @@ func (p *goliveProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		ledger:      ledger.New(clients.DynamoDB(), table, clients.Region()),
 		now:         p.now,
 		defaultTags: tags,
+		serial:      &serviceGates{},
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data

@@ -222,24 +222,14 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 		return nil, false
 	}
 	rt := r.router(c, dests)
-	lock, err := r.data.ledger.AcquireLock(ctx, ledger.LockRequest{
+	unlock, err := r.data.lockService(ctx, ledger.LockRequest{
 		Environment: c.env, Service: c.service, Holder: actor.ARN, Operation: "traffic shift by terraform apply",
-	})
+	}, diags)
 	if err != nil {
 		diags.AddError(summary, err.Error())
 		return nil, false
 	}
-	stop := lock.KeepAlive(ctx, func(err error) {
-		tflog.Warn(ctx, "renewing the golive lock failed", map[string]any{"error": err.Error()})
-	})
-	defer func() {
-		stop()
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if err := lock.Release(rctx); err != nil {
-			diags.AddWarning("releasing the golive lock", err.Error()+"; it expires by itself when its lease runs out")
-		}
-	}()
+	defer unlock()
 
 	before, err := rt.Read(ctx)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +16,10 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -398,6 +401,21 @@ resource "golive_traffic_split" "api" {
 			{ResourceName: "golive_traffic_split.api", ImportState: true, ImportStateId: "shop/prod/api", ImportStateVerify: true,
 				ImportStateVerifyIgnore: []string{"strategy", "planned_steps", "cutover"}},
 			{Config: cfg(0, 100), Check: checkAlias("2", map[string]float64{})},
+			{
+				// Out-of-band weights on the alias are drift.
+				PreConfig: func() {
+					_, err := lambda.NewFromConfig(e.cfg).UpdateAlias(context.Background(), &lambda.UpdateAliasInput{
+						FunctionName: aws.String(fn.Function), Name: aws.String(fn.Alias), FunctionVersion: aws.String("2"),
+						RoutingConfig: &lambdatypes.AliasRoutingConfiguration{AdditionalVersionWeights: map[string]float64{"1": 0.5}},
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             cfg(0, 100),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
 		},
 	})
 }
@@ -459,6 +477,24 @@ resource "golive_traffic_split" "api" {
 			{ResourceName: "golive_traffic_split.api", ImportState: true, ImportStateId: "shop/prod/api", ImportStateVerify: true,
 				ImportStateVerifyIgnore: []string{"strategy", "planned_steps", "cutover"}},
 			{
+				// Out-of-band weights on the records are drift.
+				PreConfig: func() {
+					_, err := route53.NewFromConfig(e.cfg).ChangeResourceRecordSets(context.Background(), &route53.ChangeResourceRecordSetsInput{
+						HostedZoneId: aws.String(zone), ChangeBatch: &r53types.ChangeBatch{Changes: []r53types.Change{{
+							Action: r53types.ChangeActionUpsert, ResourceRecordSet: &r53types.ResourceRecordSet{
+								Name: aws.String("api.example.com"), Type: r53types.RRTypeCname, SetIdentifier: aws.String("blue"), Weight: aws.Int64(100),
+								TTL: aws.Int64(2), ResourceRecords: []r53types.ResourceRecord{{Value: aws.String("blue.example.com")}},
+							}}}},
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             cfg(0, 100, "2s"),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
 				// A bake shorter than the TTL is a warning, not an error.
 				Config: cfg(100, 0, "1s"),
 				Check:  checkRecords(map[string]int64{"blue": 100, "green": 0}),
@@ -466,5 +502,3 @@ resource "golive_traffic_split" "api" {
 		},
 	})
 }
-
-var _ = strings.Contains
