@@ -43,7 +43,9 @@ func (d *historyDataSource) Metadata(_ context.Context, req datasource.MetadataR
 }
 
 func (d *historyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computed := func(desc string) schema.StringAttribute { return schema.StringAttribute{Computed: true, MarkdownDescription: desc} }
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Events of an environment from the golive ledger, newest first: deployments, verifications, traffic steps, rollbacks, overrides and configuration changes, with who, when and the outcome. " +
 			"Reads one page of at most `limit` events; pass `next` as `after` to read the following page, so thousands of events are never read at once.",
