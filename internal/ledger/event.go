@@ -36,6 +36,9 @@ type Event struct {
 	Detail      string    `dynamodbav:"detail,omitempty"`
 }
 
+// eventTimeLayout makes event IDs sort by time as strings.
+const eventTimeLayout = "2006-01-02T15:04:05.000000000Z"
+
 type eventItem struct {
 	PK  string `dynamodbav:"pk"`
 	SPK string `dynamodbav:"spk,omitempty"`
@@ -59,7 +62,7 @@ func (l *Ledger) RecordEvent(ctx context.Context, e Event) (Event, error) {
 	}
 	suffix := make([]byte, 4)
 	_, _ = rand.Read(suffix)
-	e.ID = "EVT#" + e.At.UTC().Format("2006-01-02T15:04:05.000000000Z") + "#" + hex.EncodeToString(suffix)
+	e.ID = "EVT#" + e.At.UTC().Format(eventTimeLayout) + "#" + hex.EncodeToString(suffix)
 	item, err := attributevalue.MarshalMap(eventItem{PK: eventPK(e.Environment), SPK: eventSPK(e.Environment, e.Service), Event: e})
 	if err != nil {
 		return e, fmt.Errorf("encoding %s event for %s: %w", e.Kind, e.Environment, err)
@@ -77,6 +80,8 @@ type EventQuery struct {
 	Limit       int32
 	// After continues a previous page: the ID of its last event.
 	After string
+	// Since, when set, leaves out events older than it.
+	Since time.Time
 }
 
 // Events returns the newest events first, at most q.Limit of them, and the
@@ -92,6 +97,12 @@ func (l *Ledger) Events(ctx context.Context, q EventQuery) ([]Event, string, err
 			":pk": strAttr(eventPK(q.Environment)), ":pre": strAttr("EVT#"),
 		},
 		KeyConditionExpression: aws.String("#pk = :pk AND begins_with(#sk, :pre)"),
+	}
+	if !q.Since.IsZero() {
+		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+		delete(in.ExpressionAttributeValues, ":pre")
+		in.ExpressionAttributeValues[":lo"] = strAttr("EVT#" + q.Since.UTC().Format(eventTimeLayout))
+		in.ExpressionAttributeValues[":hi"] = strAttr("EVT#~")
 	}
 	if q.Service != "" {
 		in.IndexName = aws.String(ServiceIndex)

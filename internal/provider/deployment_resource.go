@@ -300,10 +300,10 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 		if c.ecs != nil && previousTD != "" && previousTD != c.ecs.TaskDefinition {
 			if perr := ecsOps.PutBack(ctx, c.ecs.Cluster, c.ecs.Name, previousTD); perr != nil {
 				msg += "; " + perr.Error()
-				event(ledger.KindRolledBack, "rollback_failed", perr.Error(), err.Error())
+				event(ledger.KindRolledBack, "put_back_failed", perr.Error(), err.Error())
 			} else {
 				msg += fmt.Sprintf("; ECS service %s put back on %s", c.ecs.Name, previousTD)
-				event(ledger.KindRolledBack, "rolled_back", fmt.Sprintf("ECS service %s back on %s", c.ecs.Name, previousTD), err.Error())
+				event(ledger.KindRolledBack, "put_back", fmt.Sprintf("ECS service %s back on %s", c.ecs.Name, previousTD), err.Error())
 			}
 		}
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

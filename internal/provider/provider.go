@@ -217,7 +217,7 @@ func (p *goliveProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *goliveProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newEnvironmentDataSource, newReleaseDataSource, newHistoryDataSource}
+	return []func() datasource.DataSource{newEnvironmentDataSource, newReleaseDataSource, newHistoryDataSource, newDeliveryMetricsDataSource}
 }
 
 // configuredData turns ProviderData into *providerData. It is nil before the
