@@ -263,7 +263,7 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 	}
 	// The gates again, at apply: a saved plan must not slip past a freeze
 	// that began, or a verification that was revoked, after it was made.
-	_, overrides := r.checkDeploymentGates(ctx, c, diags)
+	env, overrides := r.checkDeploymentGates(ctx, c, diags)
 	if diags.HasError() {
 		return false
 	}
@@ -274,11 +274,10 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 		return false
 	}
 	defer unlock()
+	sink := r.data.newEventSink(env, c.service, actor.ARN)
+	defer sink.finish(ctx, diags)
 	event := func(kind, outcome, detail, reason string) {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if _, err := r.data.ledger.RecordEvent(rctx, ledger.Event{Environment: c.env, Service: c.service, Kind: kind, Version: c.version,
-			Outcome: outcome, Actor: actor.ARN, Detail: detail, Reason: reason}); err != nil {
+		if err := sink.event(ctx, kind, outcome, c.version, detail, reason); err != nil {
 			diags.AddWarning("recording a ledger event", err.Error())
 		}
 	}

@@ -266,11 +266,12 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 		}
 		return before, true
 	}
-	rec := &splitRecorder{ledger: r.data.ledger, env: c.env, service: c.service, actor: actor.ARN}
+	rec := r.data.newEventSink(env, c.service, actor.ARN)
+	defer rec.finish(ctx, diags)
 	if override != "" {
-		rec.event(ctx, ledger.KindOverride, "allowed", "traffic shift: "+description, override)
+		_ = rec.event(ctx, ledger.KindOverride, "allowed", "", "traffic shift: "+description, override)
 	}
-	rec.event(ctx, ledger.KindCutoverStarted, "started", fmt.Sprintf("%s (%s, from %s)", description, c.strategy.Kind(), before), override)
+	_ = rec.event(ctx, ledger.KindCutoverStarted, "started", "", fmt.Sprintf("%s (%s, from %s)", description, c.strategy.Kind(), before), override)
 	tflog.Info(ctx, "golive cutover starting", map[string]any{"split": c.id(), "cutover": description, "router": rt.String()})
 	x := &rollout.Executor{
 		Router: rt, Gates: r.gates(c), Recorder: rec, Bake: c.strategy.Bake, PollInterval: c.poll, Target: c.id(),
@@ -354,8 +355,8 @@ func (r *trafficSplitResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	if actor, err := r.data.aws.CallerIdentity(ctx); err == nil {
-		(&splitRecorder{ledger: r.data.ledger, env: c.env, service: c.service, actor: actor.ARN}).
-			event(ctx, ledger.KindSplitDeleted, "succeeded", "traffic left as it was: "+weightsFrom(ctx, state.LiveWeights, &resp.Diagnostics).String(), "")
+		_, _ = r.data.ledger.RecordEvent(ctx, ledger.Event{Environment: c.env, Service: c.service, Kind: ledger.KindSplitDeleted, Outcome: "succeeded",
+			Actor: actor.ARN, Detail: "traffic left as it was: " + weightsFrom(ctx, state.LiveWeights, &resp.Diagnostics).String()})
 	}
 }
 
