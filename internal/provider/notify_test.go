@@ -190,4 +190,3 @@ resource "golive_environment" "prod" {
 		},
 	})
 }
-
