@@ -22,10 +22,26 @@ variable "application" {
   default     = "shop"
 }
 
-variable "prod_variables" {
-  description = "Configuration of production."
-  type        = map(string)
-  default     = { LOG_LEVEL = "info", STATIC_PATH = "/static", FEATURE_CHECKOUT_V2 = "off" }
+variable "releases" {
+  description = "Version of the api service per environment. Raise dev, then staging, then prod: each only accepts what the one before verified."
+  type = object({
+    dev     = string
+    staging = string
+    prod    = string
+  })
+  default = { dev = "1.0.0", staging = "1.0.0", prod = "1.0.0" }
+}
+
+variable "image_repository" {
+  description = "Image repository of the api service."
+  type        = string
+  default     = "public.ecr.aws/golive/shop-api"
+}
+
+variable "bake" {
+  description = "How long each canary step in production holds while its alarms are watched."
+  type        = string
+  default     = "5m"
 }
 
 variable "prod_freezes" {

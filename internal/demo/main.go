@@ -40,7 +40,7 @@ func run() error {
 		return fmt.Errorf("TF_CLI_CONFIG_FILE is not set: run the demo with `make demo`")
 	}
 	step("Starting the AWS emulator (moto)")
-	server, err := emulator.Start(emulator.Options{ECSServiceRunning: 2})
+	server, err := emulator.Start(emulator.Options{ECSServiceRunning: 1})
 	if err != nil {
 		return err
 	}
@@ -62,11 +62,11 @@ func run() error {
 		return err
 	}
 
-	step("terraform init && terraform apply: three environments (dev, staging, prod)")
+	step("Release 1.0.0 everywhere: three environments (network, ALB, ECS cluster, alarms) and the api service in blue/green slots")
 	if err := d.terraform("init", "-input=false"); err != nil {
 		return err
 	}
-	if err := d.terraform("apply", "-auto-approve", "-input=false"); err != nil {
+	if err := d.apply(releases("1.0.0", "1.0.0", "1.0.0")); err != nil {
 		return err
 	}
 
@@ -75,24 +75,46 @@ func run() error {
 		return err
 	}
 
-	now := time.Now().UTC()
-	freeze := fmt.Sprintf(`[{start=%q,end=%q,reason="demo change freeze"}]`,
-		now.Add(-time.Hour).Format(time.RFC3339), now.Add(2*time.Hour).Format(time.RFC3339))
-	step("A change freeze starts in production (the freeze itself may always be changed)")
-	if err := d.terraform("apply", "-auto-approve", "-input=false", "-var", "prod_freezes="+freeze); err != nil {
-		return err
-	}
-
-	step("Someone tries to change production's LOG_LEVEL during the freeze: the plan is refused")
-	err = d.terraform("plan", "-input=false", "-var", "prod_freezes="+freeze,
-		"-var", `prod_variables={LOG_LEVEL="debug",STATIC_PATH="/static",FEATURE_CHECKOUT_V2="off"}`)
-	if err == nil {
-		return fmt.Errorf("the plan during the freeze was expected to fail, but it succeeded")
+	step("Production refuses 2.0.0 at plan time: staging has not verified it")
+	if err := d.terraform("plan", "-input=false", "-var", releases("1.0.0", "1.0.0", "2.0.0")); err == nil {
+		return fmt.Errorf("the promotion gate was expected to refuse 2.0.0 in production")
 	}
 	fmt.Println("\n  ✔ refused at plan time, as intended; nothing was changed")
 
+	step("2.0.0 goes to dev and staging (to their idle green slots), then to production by canary: 10%, 50%, 100%")
+	if err := d.apply(releases("2.0.0", "2.0.0", "1.0.0")); err != nil {
+		return err
+	}
+	if err := d.apply(releases("2.0.0", "2.0.0", "2.0.0")); err != nil {
+		return err
+	}
+
+	step("3.0.0 passes dev and staging; in production its canary sends 5xx: the alarm fires during the bake")
+	if err := d.apply(releases("3.0.0", "3.0.0", "2.0.0")); err != nil {
+		return err
+	}
+	fire := d.fireAlarmDuringApply("shop-prod-5xx", 6*time.Second)
+	err = d.apply(releases("3.0.0", "3.0.0", "3.0.0"))
+	<-fire
+	if err == nil {
+		return fmt.Errorf("the bad canary was expected to be rolled back")
+	}
+	fmt.Println("\n  ✔ the canary rolled back by itself; production still serves 2.0.0")
+
+	step("Live weights of production's api rule, read with the AWS SDK")
+	if err := d.showWeights("shop-prod"); err != nil {
+		return err
+	}
 	step("The ledger's history of shop/prod")
 	return d.showHistory("shop/prod")
+}
+
+func releases(dev, staging, prod string) string {
+	return fmt.Sprintf(`releases={dev=%q,staging=%q,prod=%q}`, dev, staging, prod)
+}
+
+func (d *demo) apply(releaseVar string) error {
+	return d.terraform("apply", "-auto-approve", "-input=false", "-var", releaseVar)
 }
 
 func newDemo(server *emulator.Server) (*demo, error) {
@@ -122,7 +144,7 @@ func newDemo(server *emulator.Server) (*demo, error) {
 		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION="+emulator.Region,
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
 		"TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_VAR_aws_endpoint="+server.URL,
-		"TF_VAR_prod_deletion_protection=false")
+		"TF_VAR_prod_deletion_protection=false", "TF_VAR_bake=8s")
 	return &demo{dir: dir, env: env, server: server}, nil
 }
 

@@ -116,7 +116,7 @@ type httpCheck struct {
 type hookRunner interface{ Run(context.Context) error }
 
 func listStrings(ctx context.Context, l types.List, known *bool, diags *diag.Diagnostics) []string {
-	if l.IsUnknown() {
+	if !allKnown(l) {
 		*known = false
 		return nil
 	}

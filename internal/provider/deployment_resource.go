@@ -202,7 +202,9 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	} else {
 		plan.Destination = types.StringUnknown()
 	}
-	if c.known {
+	// The gates need only environment, service, version and override,
+	// which are usually known even when a new task definition is not.
+	if known(plan.Environment) && known(plan.Service) && known(plan.Version) && !plan.Override.IsUnknown() {
 		r.checkDeploymentGates(ctx, c, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)

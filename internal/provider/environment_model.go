@@ -128,14 +128,35 @@ func optionalString(s string) types.String {
 	return types.StringValue(s)
 }
 
-// stringMap reads a map attribute; null and unknown give an empty map.
-func stringMap(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]string {
+// stringMap reads a map attribute; null and unknown give an empty map, and
+// elements still unknown at plan time are left out.
+func stringMap(_ context.Context, m types.Map, _ *diag.Diagnostics) map[string]string {
 	out := map[string]string{}
 	if m.IsNull() || m.IsUnknown() {
 		return out
 	}
-	diags.Append(m.ElementsAs(ctx, &out, false)...)
+	for k, v := range m.Elements() {
+		if s, ok := v.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
+			out[k] = s.ValueString()
+		}
+	}
 	return out
+}
+
+// allKnown reports whether a collection and all its elements are known.
+func allKnown(c interface {
+	IsUnknown() bool
+	Elements() []attr.Value
+}) bool {
+	if c.IsUnknown() {
+		return false
+	}
+	for _, e := range c.Elements() {
+		if e.IsUnknown() {
+			return false
+		}
+	}
+	return true
 }
 
 func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
@@ -212,7 +233,7 @@ func (m environmentModel) blocks(ctx context.Context, diags *diag.Diagnostics) e
 	decode(m.Override, &override)
 	if len(windows) > 0 {
 		w := &windowValue{deployWindowModel: windows[0]}
-		if windows[0].Days.IsUnknown() {
+		if !allKnown(windows[0].Days) {
 			b.known = false
 		} else {
 			diags.Append(windows[0].Days.ElementsAs(ctx, &w.days, false)...)

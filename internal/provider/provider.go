@@ -195,8 +195,7 @@ func (p *goliveProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddError("configuring the golive provider", err.Error())
 		return
 	}
-	tags := map[string]string{}
-	resp.Diagnostics.Append(m.DefaultTags.ElementsAs(ctx, &tags, false)...)
+	tags := stringMap(ctx, m.DefaultTags, &resp.Diagnostics)
 	table := m.LedgerTable.ValueString()
 	if table == "" {
 		table = ledger.DefaultTable

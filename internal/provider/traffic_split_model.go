@@ -154,7 +154,7 @@ func (m trafficSplitModel) decode(ctx context.Context, diags *diag.Diagnostics) 
 	if st := decodeList[strategyModel](ctx, m.Strategy, &c.known, diags); len(st) > 0 {
 		if cn := decodeList[canaryModel](ctx, st[0].Canary, &c.known, diags); len(cn) > 0 {
 			var steps []int64
-			if cn[0].Steps.IsUnknown() {
+			if !allKnown(cn[0].Steps) {
 				c.known = false
 			} else {
 				diags.Append(cn[0].Steps.ElementsAs(ctx, &steps, false)...)
@@ -170,11 +170,7 @@ func (m trafficSplitModel) decode(ctx context.Context, diags *diag.Diagnostics) 
 		}
 	}
 	if rb := decodeList[rollbackModel](ctx, m.Rollback, &c.known, diags); len(rb) > 0 {
-		if !rb[0].Alarms.IsUnknown() && !rb[0].Alarms.IsNull() {
-			diags.Append(rb[0].Alarms.ElementsAs(ctx, &c.alarms, false)...)
-		} else if rb[0].Alarms.IsUnknown() {
-			c.known = false
-		}
+		c.alarms = listStrings(ctx, rb[0].Alarms, &c.known, diags)
 		c.http = decodeList[httpGateModel](ctx, rb[0].HTTP, &c.known, diags)
 		if d, err := time.ParseDuration(rb[0].PollInterval.ValueString()); err == nil && d > 0 {
 			c.poll = d

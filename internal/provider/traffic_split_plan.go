@@ -38,7 +38,7 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 
 	// Destinations.
 	seen := map[string]int{}
-	sum, allKnown, weighted := 0, !m.Destination.IsUnknown(), 0
+	sum, weightsKnown, weighted := 0, !m.Destination.IsUnknown(), 0
 	for i, d := range c.destinations {
 		at := path.Root("destination").AtListIndex(i)
 		if known(d.Name) {
@@ -53,7 +53,7 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 				fmt.Sprintf("destination[%d] (%s) needs exactly one of deployment (a golive_deployment id) and target (a raw target), not both and not neither", i, d.Name.ValueString()))
 		}
 		if d.Weight.IsUnknown() {
-			allKnown = false
+			weightsKnown = false
 			continue
 		}
 		sum += int(d.Weight.ValueInt64())
@@ -61,7 +61,7 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 			weighted++
 		}
 	}
-	if allKnown && len(c.destinations) > 0 && sum != 100 {
+	if weightsKnown && len(c.destinations) > 0 && sum != 100 {
 		diags.AddAttributeError(path.Root("destination"), "weights must sum to 100",
 			fmt.Sprintf("the destination weights sum to %d; they are percentages and must sum to 100", sum))
 	}
@@ -81,7 +81,11 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 			diags.AddAttributeError(path.Root("strategy").AtListIndex(0), "exactly one of canary and linear",
 				"strategy needs exactly one block: canary { steps, bake } or linear { increment, interval }; omit strategy for all at once")
 		}
+		var canary []canaryModel
 		if hasCanary {
+			diags.Append(st[0].Canary.ElementsAs(ctx, &canary, false)...)
+		}
+		if len(canary) == 1 && allKnown(canary[0].Steps) {
 			checkCanarySteps(c.strategy.CanarySteps, path.Root("strategy").AtListIndex(0).AtName("canary").AtListIndex(0).AtName("steps"), diags)
 		}
 	}

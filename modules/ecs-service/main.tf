@@ -1,0 +1,157 @@
+# A service with blue and green slots. The caller gives the version; the
+# module reads which slot is live from the golive ledger, deploys the version
+# to the idle slot and shifts the traffic to it with the chosen strategy.
+
+data "golive_release" "this" {
+  environment = var.environment_id
+  service     = var.service
+}
+
+locals {
+  slots        = ["blue", "green"]
+  live_slot    = data.golive_release.this.slot
+  live_version = data.golive_release.this.version
+  # Re-applying the live version targets the live slot: nothing changes.
+  target = local.live_version == var.version_label ? local.live_slot : data.golive_release.this.idle_slot
+  # The other slot keeps what it runs; on the first release both get it.
+  versions = {
+    for s in local.slots : s => s == local.target ? var.version_label : try(data.golive_release.this.slots[s], var.version_label)
+  }
+  name = "${replace(var.environment_id, "/", "-")}-${var.service}"
+}
+
+resource "aws_lb_target_group" "slot" {
+  for_each    = toset(local.slots)
+  name        = substr("${local.name}-${each.key}", 0, 32)
+  port        = var.container_port
+  protocol    = "HTTP"
+  target_type = "ip"
+  vpc_id      = var.vpc_id
+  health_check {
+    path = var.health_check_path
+  }
+  tags = var.tags
+}
+
+resource "aws_lb_listener_rule" "this" {
+  listener_arn = var.listener_arn
+  priority     = var.rule_priority
+  # golive owns the weights from here on; this is only the initial action.
+  action {
+    type = "forward"
+    forward {
+      target_group {
+        arn    = aws_lb_target_group.slot["blue"].arn
+        weight = 100
+      }
+      target_group {
+        arn    = aws_lb_target_group.slot["green"].arn
+        weight = 0
+      }
+    }
+  }
+  condition {
+    path_pattern {
+      values = var.path_patterns
+    }
+  }
+  tags = var.tags
+  lifecycle {
+    # The traffic split, not this rule, decides the weights.
+    ignore_changes = [action]
+  }
+}
+
+resource "aws_ecs_task_definition" "slot" {
+  for_each                 = toset(local.slots)
+  family                   = "${local.name}-${each.key}"
+  requires_compatibilities = [var.launch_type]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  container_definitions = jsonencode([{
+    name         = var.service
+    image        = "${var.image_repository}:${local.versions[each.key]}"
+    essential    = true
+    portMappings = [{ containerPort = var.container_port }]
+    environment  = [{ name = "GOLIVE_VERSION", value = local.versions[each.key] }]
+  }])
+  tags = var.tags
+}
+
+resource "golive_deployment" "slot" {
+  for_each    = toset(local.slots)
+  environment = var.environment_id
+  service     = var.service
+  version     = local.versions[each.key]
+  slot        = each.key
+
+  ecs {
+    cluster_arn         = var.cluster_arn
+    task_definition_arn = aws_ecs_task_definition.slot[each.key].arn
+    desired_count       = var.desired_count
+    launch_type         = var.launch_type
+    subnets             = var.subnet_ids
+    security_groups     = var.security_group_ids
+    load_balancer {
+      target_group_arn = aws_lb_target_group.slot[each.key].arn
+      container_name   = var.service
+      container_port   = var.container_port
+    }
+  }
+
+  dynamic "verify" {
+    for_each = length(var.verify_alarms) > 0 ? [1] : []
+    content {
+      alarms = var.verify_alarms
+    }
+  }
+
+  depends_on = [aws_lb_listener_rule.this]
+}
+
+resource "golive_traffic_split" "this" {
+  environment = var.environment_id
+  service     = var.service
+
+  alb {
+    rule_arn = aws_lb_listener_rule.this.arn
+  }
+
+  dynamic "destination" {
+    for_each = local.slots
+    content {
+      name       = destination.value
+      deployment = golive_deployment.slot[destination.value].id
+      weight     = destination.value == local.target ? 100 : 0
+    }
+  }
+
+  dynamic "strategy" {
+    for_each = var.strategy.kind == "all_at_once" ? [] : [var.strategy]
+    content {
+      dynamic "canary" {
+        for_each = strategy.value.kind == "canary" ? [1] : []
+        content {
+          steps = strategy.value.steps
+          bake  = strategy.value.bake
+        }
+      }
+      dynamic "linear" {
+        for_each = strategy.value.kind == "linear" ? [1] : []
+        content {
+          increment = strategy.value.increment
+          interval  = strategy.value.interval
+        }
+      }
+    }
+  }
+
+  dynamic "rollback" {
+    for_each = length(var.rollback_alarms) > 0 ? [1] : []
+    content {
+      alarms        = var.rollback_alarms
+      poll_interval = var.poll_interval
+    }
+  }
+}

@@ -1,0 +1,24 @@
+output "live_slot" {
+  description = "The slot that receives the traffic after this apply."
+  value       = try(local.target, null)
+}
+
+output "slot_versions" {
+  description = "Version per slot."
+  value       = try(local.versions, {})
+}
+
+output "target_group_arns" {
+  description = "Target group per slot."
+  value       = try({ for k, tg in aws_lb_target_group.slot : k => tg.arn }, {})
+}
+
+output "cutover" {
+  description = "The cutover of the latest plan, in words."
+  value       = try(golive_traffic_split.this.cutover, null)
+}
+
+output "planned_steps" {
+  description = "The steps of the latest planned cutover."
+  value       = try(golive_traffic_split.this.planned_steps, [])
+}

@@ -1,0 +1,158 @@
+variable "environment_id" {
+  description = "golive environment id (modules/environment output environment_id)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,39}/[a-z0-9][a-z0-9-]{0,39}$", var.environment_id))
+    error_message = "environment_id must be <application>/<name>, e.g. shop/prod."
+  }
+}
+
+variable "service" {
+  description = "Service name, e.g. \"api\"."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,39}$", var.service))
+    error_message = "service must be 1-40 lower-case letters, digits or '-'."
+  }
+}
+
+variable "version_label" {
+  description = "The version to release, e.g. \"1.4.2\". It is deployed to the idle slot and receives the traffic; re-applying the live version changes nothing."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._+-]{1,128}$", var.version_label))
+    error_message = "version_label must be 1-128 letters, digits, '.', '_', '+' or '-'."
+  }
+}
+
+variable "image_repository" {
+  description = "Container image repository; the image of a slot is <image_repository>:<its version>."
+  type        = string
+}
+
+variable "container_port" {
+  description = "Port the container listens on."
+  type        = number
+  default     = 8080
+
+  validation {
+    condition     = var.container_port >= 1 && var.container_port <= 65535
+    error_message = "container_port must be between 1 and 65535."
+  }
+}
+
+variable "cpu" {
+  description = "Task CPU units."
+  type        = number
+  default     = 256
+}
+
+variable "memory" {
+  description = "Task memory (MiB)."
+  type        = number
+  default     = 512
+}
+
+variable "desired_count" {
+  description = "Tasks per slot."
+  type        = number
+  default     = 1
+}
+
+variable "launch_type" {
+  description = "FARGATE or EC2."
+  type        = string
+  default     = "FARGATE"
+
+  validation {
+    condition     = contains(["FARGATE", "EC2"], var.launch_type)
+    error_message = "launch_type must be FARGATE or EC2."
+  }
+}
+
+variable "cluster_arn" {
+  description = "ECS cluster (modules/environment output cluster_arn)."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "VPC of the target groups."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Subnets of the tasks."
+  type        = list(string)
+}
+
+variable "security_group_ids" {
+  description = "Security groups of the tasks."
+  type        = list(string)
+}
+
+variable "listener_arn" {
+  description = "Listener the service's rule is added to."
+  type        = string
+}
+
+variable "path_patterns" {
+  description = "Paths routed to the service."
+  type        = list(string)
+  default     = ["/*"]
+}
+
+variable "rule_priority" {
+  description = "Priority of the listener rule (unique per listener)."
+  type        = number
+  default     = 100
+}
+
+variable "health_check_path" {
+  description = "Target group health check path."
+  type        = string
+  default     = "/healthz"
+}
+
+variable "strategy" {
+  description = "How traffic moves to the new slot: all_at_once, canary (steps, bake) or linear (increment, interval)."
+  type = object({
+    kind      = optional(string, "canary")
+    steps     = optional(list(number), [10, 50])
+    bake      = optional(string, "5m")
+    increment = optional(number, 20)
+    interval  = optional(string, "1m")
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["all_at_once", "canary", "linear"], var.strategy.kind)
+    error_message = "strategy.kind must be all_at_once, canary or linear."
+  }
+}
+
+variable "rollback_alarms" {
+  description = "CloudWatch alarms that roll a cutover back (modules/environment output alarm_names)."
+  type        = list(string)
+  default     = []
+}
+
+variable "verify_alarms" {
+  description = "CloudWatch alarms that must be OK before a deployment counts as verified."
+  type        = list(string)
+  default     = []
+}
+
+variable "poll_interval" {
+  description = "How often rollback gates are checked during a bake."
+  type        = string
+  default     = "10s"
+}
+
+variable "tags" {
+  description = "Tags for AWS objects."
+  type        = map(string)
+  default     = {}
+}
