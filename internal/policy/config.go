@@ -46,6 +46,7 @@ func MissingKeys(source, target []string) []string {
 	for _, k := range source {
 		if !have[k] {
 			missing = append(missing, k)
+			have[k] = true // list a key once even if source repeats it
 		}
 	}
 	sort.Strings(missing)

@@ -131,3 +131,13 @@ func TestMissingKeys(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 }
+
+func TestInvalidStartDoesNotAlsoBlameEnd(t *testing.T) {
+	_, errs := ParseDeployWindow([]string{"Mon"}, "9am", "00:00", "UTC")
+	if len(errs) != 1 || errs[0].Field != "start" {
+		t.Fatalf("errors %v", errs)
+	}
+	if got := MissingKeys([]string{"A", "A"}, nil); len(got) != 1 {
+		t.Fatalf("repeated source key listed %d times", len(got))
+	}
+}

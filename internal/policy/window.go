@@ -20,14 +20,14 @@ type Freeze struct {
 func ParseFreeze(start, end, reason string) (Freeze, *FieldError) {
 	s, err := time.Parse(time.RFC3339, start)
 	if err != nil {
-		return Freeze{}, &FieldError{Field: "start", Msg: fmt.Sprintf("%q is not an RFC 3339 time such as 2026-12-24T00:00:00Z", start)}
+		return Freeze{}, &FieldError{Field: "start", Index: -1, Msg: fmt.Sprintf("%q is not an RFC 3339 time such as 2026-12-24T00:00:00Z", start)}
 	}
 	e, err := time.Parse(time.RFC3339, end)
 	if err != nil {
-		return Freeze{}, &FieldError{Field: "end", Msg: fmt.Sprintf("%q is not an RFC 3339 time such as 2026-12-27T00:00:00Z", end)}
+		return Freeze{}, &FieldError{Field: "end", Index: -1, Msg: fmt.Sprintf("%q is not an RFC 3339 time such as 2026-12-27T00:00:00Z", end)}
 	}
 	if !e.After(s) {
-		return Freeze{}, &FieldError{Field: "end", Msg: fmt.Sprintf("end %s must be after start %s", end, start)}
+		return Freeze{}, &FieldError{Field: "end", Index: -1, Msg: fmt.Sprintf("end %s must be after start %s", end, start)}
 	}
 	return Freeze{Start: s, End: e, Reason: reason}, nil
 }
@@ -109,13 +109,13 @@ func ParseDeployWindow(days []string, start, end, timezone string) (DeployWindow
 		}
 		w.Days = append(w.Days, wd)
 	}
-	var ok bool
-	if w.Start, ok = ParseClock(start); !ok {
+	var ok, startOK bool
+	if w.Start, startOK = ParseClock(start); !startOK {
 		errs = append(errs, &FieldError{Field: "start", Index: -1, Msg: fmt.Sprintf("%q is not a time of day in HH:MM (24-hour), e.g. 09:00", start)})
 	}
 	if w.End, ok = ParseClock(end); !ok {
 		errs = append(errs, &FieldError{Field: "end", Index: -1, Msg: fmt.Sprintf("%q is not a time of day in HH:MM (24-hour), e.g. 16:00", end)})
-	} else if w.End == w.Start {
+	} else if startOK && w.End == w.Start {
 		errs = append(errs, &FieldError{Field: "end", Index: -1, Msg: "end must differ from start"})
 	}
 	if timezone == "" {
