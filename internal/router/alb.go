@@ -6,6 +6,7 @@ package router
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,8 +16,10 @@ import (
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 )
 
-// ALB routes with the weighted forward action of a listener's default
-// actions or of a listener rule.
+var _ rollout.Router = (*ALB)(nil)
+
+// ALB routes with the forward action of a listener's default actions or of
+// a listener rule. Destination targets are target group ARNs.
 type ALB struct {
 	client   *elbv2.Client
 	listener string
@@ -24,7 +27,8 @@ type ALB struct {
 	dests    []rollout.Destination
 }
 
-// NewALB routes on listenerARN's default action, or on ruleARN if set.
+// NewALB routes on listenerARN's default actions or on ruleARN; exactly one
+// of them is set.
 func NewALB(client *elbv2.Client, listenerARN, ruleARN string, dests []rollout.Destination) *ALB {
 	return &ALB{client: client, listener: listenerARN, rule: ruleARN, dests: dests}
 }
@@ -36,50 +40,22 @@ func (a *ALB) String() string {
 	return "ALB listener " + a.listener
 }
 
-func (a *ALB) actions(ctx context.Context) ([]elbtypes.Action, error) {
-	if a.rule != "" {
-		out, err := a.client.DescribeRules(ctx, &elbv2.DescribeRulesInput{RuleArns: []string{a.rule}})
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", a, err)
-		}
-		if len(out.Rules) != 1 {
-			return nil, fmt.Errorf("reading %s: rule not found", a)
-		}
-		return out.Rules[0].Actions, nil
-	}
-	out, err := a.client.DescribeListeners(ctx, &elbv2.DescribeListenersInput{ListenerArns: []string{a.listener}})
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", a, err)
-	}
-	if len(out.Listeners) != 1 {
-		return nil, fmt.Errorf("reading %s: listener not found", a)
-	}
-	return out.Listeners[0].DefaultActions, nil
-}
-
-func forwardIndex(actions []elbtypes.Action) int {
-	for i, act := range actions {
-		if act.Type == elbtypes.ActionTypeEnumForward {
-			return i
-		}
-	}
-	return -1
-}
-
+// Read returns the forward action's weights as percentages. ALB weights are
+// relative (0-999); AWS reports a plain forward as one group of weight 1.
 func (a *ALB) Read(ctx context.Context) (rollout.Weights, error) {
-	actions, err := a.actions(ctx)
+	actions, i, err := a.forwardAction(ctx)
 	if err != nil {
-		return nil, err
-	}
-	i := forwardIndex(actions)
-	if i < 0 {
-		return nil, fmt.Errorf("%s has no forward action to route with", a)
+		return nil, fmt.Errorf("reading weights of %s: %w", a, err)
 	}
 	raw := map[string]int{}
 	fwd := actions[i]
 	if fwd.ForwardConfig != nil && len(fwd.ForwardConfig.TargetGroups) > 0 {
 		for _, tg := range fwd.ForwardConfig.TargetGroups {
-			raw[aws.ToString(tg.TargetGroupArn)] = int(aws.ToInt32(tg.Weight))
+			weight := 1 // AWS's default when a tuple has no weight
+			if tg.Weight != nil {
+				weight = int(*tg.Weight)
+			}
+			raw[aws.ToString(tg.TargetGroupArn)] += weight
 		}
 	} else if arn := aws.ToString(fwd.TargetGroupArn); arn != "" {
 		raw[arn] = 100
@@ -87,22 +63,23 @@ func (a *ALB) Read(ctx context.Context) (rollout.Weights, error) {
 	return normalise(keyed(raw, a.dests)), nil
 }
 
+// Set rewrites only the target groups and weights of the forward action.
+// Every destination stays attached (weight 0 when absent from w); a raw
+// target group ARN is attached only while w gives it traffic, so setting a
+// stray group to 0 detaches it. Other actions, their order and the
+// forward's stickiness are sent back as read.
 func (a *ALB) Set(ctx context.Context, w rollout.Weights) error {
-	actions, err := a.actions(ctx)
-	if err != nil {
-		return err
+	if err := checkPercents(w); err != nil {
+		return fmt.Errorf("setting %s on %s: %w", w, a, err)
 	}
-	i := forwardIndex(actions)
-	if i < 0 {
-		return fmt.Errorf("%s has no forward action to route with", a)
+	actions, i, err := a.forwardAction(ctx)
+	if err != nil {
+		return fmt.Errorf("setting %s on %s: %w", w, a, err)
 	}
 	var groups []elbtypes.TargetGroupTuple
-	for _, d := range a.dests {
-		groups = append(groups, elbtypes.TargetGroupTuple{TargetGroupArn: aws.String(d.Target), Weight: aws.Int32(int32(w[d.Name]))})
-	}
-	for _, k := range extraKeys(w, a.dests) {
-		if w[k] > 0 {
-			groups = append(groups, elbtypes.TargetGroupTuple{TargetGroupArn: aws.String(k), Weight: aws.Int32(int32(w[k]))})
+	for _, t := range byTarget(w, a.dests) {
+		if t.declared || t.weight > 0 {
+			groups = append(groups, elbtypes.TargetGroupTuple{TargetGroupArn: aws.String(t.target), Weight: aws.Int32(int32(t.weight))})
 		}
 	}
 	fwd := actions[i]
@@ -111,7 +88,7 @@ func (a *ALB) Set(ctx context.Context, w rollout.Weights) error {
 		cfg.TargetGroupStickinessConfig = fwd.ForwardConfig.TargetGroupStickinessConfig
 	}
 	fwd.ForwardConfig = cfg
-	fwd.TargetGroupArn = nil
+	fwd.TargetGroupArn = nil // AWS rejects a TargetGroupArn that disagrees with ForwardConfig
 	actions[i] = fwd
 	if a.rule != "" {
 		_, err = a.client.ModifyRule(ctx, &elbv2.ModifyRuleInput{RuleArn: aws.String(a.rule), Actions: actions})
@@ -122,4 +99,59 @@ func (a *ALB) Set(ctx context.Context, w rollout.Weights) error {
 		return fmt.Errorf("setting %s on %s: %w", w, a, err)
 	}
 	return nil
+}
+
+// forwardAction reads the actions, ready to be sent back unchanged, and
+// the index of the forward action among them.
+func (a *ALB) forwardAction(ctx context.Context) ([]elbtypes.Action, int, error) {
+	actions, err := a.actions(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, act := range actions {
+		if act.Type == elbtypes.ActionTypeEnumForward {
+			return resendable(actions), i, nil
+		}
+	}
+	return nil, 0, errors.New("it has no forward action to route with")
+}
+
+func (a *ALB) actions(ctx context.Context) ([]elbtypes.Action, error) {
+	if (a.listener == "") == (a.rule == "") {
+		return nil, fmt.Errorf("exactly one of a listener ARN and a rule ARN must be set, got listener %q and rule %q", a.listener, a.rule)
+	}
+	if a.rule != "" {
+		out, err := a.client.DescribeRules(ctx, &elbv2.DescribeRulesInput{RuleArns: []string{a.rule}})
+		if err != nil {
+			return nil, err
+		}
+		if len(out.Rules) != 1 {
+			return nil, errors.New("rule not found")
+		}
+		return out.Rules[0].Actions, nil
+	}
+	out, err := a.client.DescribeListeners(ctx, &elbv2.DescribeListenersInput{ListenerArns: []string{a.listener}})
+	if err != nil {
+		return nil, err
+	}
+	if len(out.Listeners) != 1 {
+		return nil, errors.New("listener not found")
+	}
+	return out.Listeners[0].DefaultActions, nil
+}
+
+// resendable copies actions so they can be passed back to Modify*: AWS
+// never returns an OIDC client secret, and a modify without one must say
+// to keep the existing secret.
+func resendable(actions []elbtypes.Action) []elbtypes.Action {
+	out := make([]elbtypes.Action, len(actions))
+	copy(out, actions)
+	for i, act := range out {
+		if oidc := act.AuthenticateOidcConfig; oidc != nil && aws.ToString(oidc.ClientSecret) == "" {
+			c := *oidc
+			c.UseExistingClientSecret = aws.Bool(true)
+			out[i].AuthenticateOidcConfig = &c
+		}
+	}
+	return out
 }

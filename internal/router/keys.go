@@ -1,6 +1,7 @@
 package router
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
@@ -13,7 +14,9 @@ func keyed(raw map[string]int, dests []rollout.Destination) rollout.Weights {
 	w := rollout.Weights{}
 	byTarget := map[string]string{}
 	for _, d := range dests {
-		byTarget[d.Target] = d.Name
+		if _, dup := byTarget[d.Target]; !dup {
+			byTarget[d.Target] = d.Name
+		}
 		w[d.Name] = 0
 	}
 	for target, v := range raw {
@@ -76,4 +79,47 @@ func extraKeys(w rollout.Weights, dests []rollout.Destination) []string {
 	}
 	sort.Strings(extra)
 	return extra
+}
+
+// checkPercents rejects weights outside 0-100 before anything is sent.
+func checkPercents(w rollout.Weights) error {
+	for _, k := range extraKeys(w, nil) {
+		if w[k] < 0 || w[k] > 100 {
+			return fmt.Errorf("weight of %q is %d; weights are percentages from 0 to 100", k, w[k])
+		}
+	}
+	return nil
+}
+
+// targetWeight is the weight to set on one raw target (a target group ARN
+// or a Lambda version).
+type targetWeight struct {
+	target   string
+	weight   int
+	declared bool // some destination routes to target
+}
+
+// byTarget resolves w to raw targets: every destination in declared order
+// (weight 0 when absent from w), then the keys of w that name no
+// destination, sorted, as raw targets. A raw key that is a destination's
+// target, or two destinations sharing a target, add up on one entry.
+func byTarget(w rollout.Weights, dests []rollout.Destination) []targetWeight {
+	var out []targetWeight
+	at := map[string]int{}
+	add := func(target string, weight int, declared bool) {
+		if i, ok := at[target]; ok {
+			out[i].weight += weight
+			out[i].declared = out[i].declared || declared
+			return
+		}
+		at[target] = len(out)
+		out = append(out, targetWeight{target: target, weight: weight, declared: declared})
+	}
+	for _, d := range dests {
+		add(d.Target, w[d.Name], true)
+	}
+	for _, k := range extraKeys(w, dests) {
+		add(k, w[k], false)
+	}
+	return out
 }
