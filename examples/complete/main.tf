@@ -27,8 +27,9 @@ module "env" {
   deletion_protection = each.key == "prod" ? var.prod_deletion_protection : false
 }
 
-# One module block per environment so that each waits for the one it
-# promotes from: a version is verified in dev before staging's plan checks it.
+# One module block per environment; promote_after makes each apply its
+# deployments after those of the environment it promotes from, so a version
+# is verified in dev before staging's apply checks it.
 module "api_dev" {
   source = "../../modules/ecs-service"
 
@@ -59,8 +60,7 @@ module "api_staging" {
   listener_arn       = module.env["staging"].listener_arn
   strategy           = local.environments.staging.strategy
   rollback_alarms    = module.env["staging"].alarm_names
-
-  depends_on = [module.api_dev]
+  promote_after      = module.api_dev.deployment_ids
 }
 
 module "api_prod" {
@@ -78,6 +78,5 @@ module "api_prod" {
   strategy           = local.environments.prod.strategy
   rollback_alarms    = module.env["prod"].alarm_names
   poll_interval      = "1s"
-
-  depends_on = [module.api_staging]
+  promote_after      = module.api_staging.deployment_ids
 }

@@ -15,13 +15,20 @@ import (
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 )
 
-// fireAlarmDuringApply sets the alarm to ALARM after a delay, as a bad
-// release would through its 5xx responses (moto never evaluates alarms).
-func (d *demo) fireAlarmDuringApply(name string, after time.Duration) <-chan struct{} {
+// fireAlarmDuringCanary waits until a canary step is live (a target group
+// has some, but not all, of the traffic), then sets the alarm to ALARM, as
+// the bad release's 5xx responses would (moto never evaluates alarms).
+func (d *demo) fireAlarmDuringCanary(lbName, name string, timeout time.Duration) <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		time.Sleep(after)
+		deadline := time.Now().Add(timeout)
+		for time.Now().Before(deadline) {
+			if w, err := d.ruleWeights(lbName); err == nil && canaryUnderway(w) {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
 		cw := cloudwatch.NewFromConfig(d.server.BaseConfig(), func(o *cloudwatch.Options) {
 			o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801)
 		})
@@ -32,42 +39,64 @@ func (d *demo) fireAlarmDuringApply(name string, after time.Duration) <-chan str
 			fmt.Println("  (could not fire the alarm:", err, ")")
 			return
 		}
-		fmt.Printf("\n  >>> %s set to ALARM (the canary is failing)\n", name)
+		fmt.Printf("\n  >>> %s set to ALARM while the canary bakes\n", name)
 	}()
 	return done
 }
 
-// showWeights prints the forward weights of every listener rule of the
-// load balancer named lbName.
-func (d *demo) showWeights(lbName string) error {
+func canaryUnderway(w map[string]int32) bool {
+	for _, v := range w {
+		if v > 0 && v < 100 {
+			return true
+		}
+	}
+	return false
+}
+
+// ruleWeights reads the forward weights of the load balancer's listener
+// rules, by target group name.
+func (d *demo) ruleWeights(lbName string) (map[string]int32, error) {
 	ctx := context.Background()
 	lb := elbv2.NewFromConfig(d.server.BaseConfig())
 	lbs, err := lb.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{lbName}})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ls, err := lb.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: lbs.LoadBalancers[0].LoadBalancerArn})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rules, err := lb.DescribeRules(ctx, &elbv2.DescribeRulesInput{ListenerArn: ls.Listeners[0].ListenerArn})
 	if err != nil {
-		return err
+		return nil, err
 	}
+	w := map[string]int32{}
 	for _, r := range rules.Rules {
 		for _, a := range r.Actions {
 			if a.ForwardConfig == nil {
 				continue
 			}
-			var parts []string
 			for _, tg := range a.ForwardConfig.TargetGroups {
 				arn := aws.ToString(tg.TargetGroupArn)
 				name := arn[strings.Index(arn, "targetgroup/")+len("targetgroup/"):]
-				parts = append(parts, fmt.Sprintf("%s=%d", name[:strings.Index(name, "/")], aws.ToInt32(tg.Weight)))
+				w[name[:strings.Index(name, "/")]] = aws.ToInt32(tg.Weight)
 			}
-			sort.Strings(parts)
-			fmt.Printf("  rule %s: %s\n", aws.ToString(r.Priority), strings.Join(parts, "  "))
 		}
 	}
+	return w, nil
+}
+
+// showWeights prints the forward weights of the load balancer's rules.
+func (d *demo) showWeights(lbName string) error {
+	w, err := d.ruleWeights(lbName)
+	if err != nil {
+		return err
+	}
+	var parts []string
+	for k, v := range w {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, v))
+	}
+	sort.Strings(parts)
+	fmt.Println("  " + strings.Join(parts, "  "))
 	return nil
 }

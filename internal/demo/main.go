@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -33,6 +34,8 @@ type demo struct {
 	dir    string
 	env    []string
 	server *emulator.Server
+	// lastOutput is what the latest terraform command printed.
+	lastOutput *strings.Builder
 }
 
 func run() error {
@@ -81,22 +84,23 @@ func run() error {
 	}
 	fmt.Println("\n  ✔ refused at plan time, as intended; nothing was changed")
 
-	step("2.0.0 goes to dev and staging (to their idle green slots), then to production by canary: 10%, 50%, 100%")
-	if err := d.apply(releases("2.0.0", "2.0.0", "1.0.0")); err != nil {
-		return err
-	}
-	if err := d.apply(releases("2.0.0", "2.0.0", "2.0.0")); err != nil {
-		return err
+	step("2.0.0 goes to dev, then staging (each to its idle green slot), then to production by canary: 10%, 50%, 100%")
+	for _, r := range []string{releases("2.0.0", "1.0.0", "1.0.0"), releases("2.0.0", "2.0.0", "1.0.0"), releases("2.0.0", "2.0.0", "2.0.0")} {
+		if err := d.apply(r); err != nil {
+			return err
+		}
 	}
 
 	step("3.0.0 passes dev and staging; in production its canary sends 5xx: the alarm fires during the bake")
-	if err := d.apply(releases("3.0.0", "3.0.0", "2.0.0")); err != nil {
-		return err
+	for _, r := range []string{releases("3.0.0", "2.0.0", "2.0.0"), releases("3.0.0", "3.0.0", "2.0.0")} {
+		if err := d.apply(r); err != nil {
+			return err
+		}
 	}
-	fire := d.fireAlarmDuringApply("shop-prod-5xx", 6*time.Second)
+	fire := d.fireAlarmDuringCanary("shop-prod", "shop-prod-5xx", 3*time.Minute)
 	err = d.apply(releases("3.0.0", "3.0.0", "3.0.0"))
 	<-fire
-	if err == nil {
+	if err == nil || !strings.Contains(d.lastOutput.String(), "traffic rolled back to") {
 		return fmt.Errorf("the bad canary was expected to be rolled back")
 	}
 	fmt.Println("\n  ✔ the canary rolled back by itself; production still serves 2.0.0")
@@ -155,8 +159,10 @@ func (d *demo) terraformIn(sub string, args ...string) error {
 	cmd := exec.Command("terraform", append([]string{args[0], "-no-color"}, args[1:]...)...)
 	cmd.Dir = filepath.Join(d.dir, sub)
 	cmd.Env = d.env
-	cmd.Stdout = indent{os.Stdout}
-	cmd.Stderr = indent{os.Stdout}
+	d.lastOutput = &strings.Builder{}
+	out := io.MultiWriter(indent{os.Stdout}, d.lastOutput)
+	cmd.Stdout = out
+	cmd.Stderr = out
 	return cmd.Run()
 }
 

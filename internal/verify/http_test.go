@@ -281,7 +281,8 @@ func TestUntil_cancelled(t *testing.T) {
 		var progress lines
 		time.AfterFunc(200*time.Millisecond, func() { cancel(stop) })
 		start := time.Now()
-		err := verify.Until(ctx, check, time.Hour, 1, 2*time.Hour, progress.add)
+		// An Until that slept through the cancellation would take 5s.
+		err := verify.Until(ctx, check, 5*time.Second, 1, time.Minute, progress.add)
 		if took := time.Since(start); took > 2*time.Second {
 			t.Fatalf("returned %s after cancellation", took)
 		}

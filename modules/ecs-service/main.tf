@@ -79,6 +79,12 @@ resource "aws_ecs_task_definition" "slot" {
   tags = var.tags
 }
 
+# Orders this environment's deployments after the upstream ones. Their ids
+# are stable, so this never changes anything by itself.
+resource "terraform_data" "upstream" {
+  input = var.promote_after
+}
+
 resource "golive_deployment" "slot" {
   for_each    = toset(local.slots)
   environment = var.environment_id
@@ -107,7 +113,7 @@ resource "golive_deployment" "slot" {
     }
   }
 
-  depends_on = [aws_lb_listener_rule.this]
+  depends_on = [aws_lb_listener_rule.this, terraform_data.upstream]
 }
 
 resource "golive_traffic_split" "this" {

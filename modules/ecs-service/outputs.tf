@@ -22,3 +22,8 @@ output "planned_steps" {
   description = "The steps of the latest planned cutover."
   value       = try(golive_traffic_split.this.planned_steps, [])
 }
+
+output "deployment_ids" {
+  description = "The golive_deployment ids of both slots; pass them as promote_after of the next environment."
+  value       = try([for d in golive_deployment.slot : d.id], [])
+}

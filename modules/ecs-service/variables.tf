@@ -156,3 +156,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "promote_after" {
+  description = "Deployment ids of the environment this one promotes from (that module's deployment_ids output). They are applied first, so a version is verified upstream before this environment's gates check it, without deferring this module's reads."
+  type        = list(string)
+  default     = []
+}
