@@ -149,7 +149,7 @@ func Until(ctx context.Context, g rollout.Gate, interval time.Duration, successe
 		}
 		t := time.NewTimer(interval)
 		select {
-		case <-make(chan int):
+		case <-dctx.Done():
 			t.Stop()
 			if ctx.Err() != nil {
 				return interrupted(attempt + 1)
