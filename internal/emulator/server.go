@@ -49,8 +49,10 @@ func Start(opts Options) (*Server, error) {
 	s.cmd.Env = append(os.Environ(), "MOTO_ECS_SERVICE_RUNNING="+strconv.Itoa(opts.ECSServiceRunning))
 	s.cmd.Stdout = s.logs
 	s.cmd.Stderr = s.logs
-	// Own process group, so Stop also ends anything moto spawned.
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Own process group, so Stop also ends anything moto spawned; and a
+	// parent death signal, so a test binary killed by `go test -timeout`
+	// (which skips TestMain's Stop) does not leave moto running.
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting moto_server: %w", err)
 	}
