@@ -13,11 +13,10 @@ import (
 // given its id "<application>/<environment>/<service>/<slot>", from the
 // release record in the ledger.
 func (d *providerData) deploymentDestination(ctx context.Context, id string) (string, error) {
-	parts := strings.Split(id, "/")
-	if len(parts) != 4 {
+	env, service, slot, ok := parseDeploymentID(id)
+	if !ok {
 		return "", fmt.Errorf("deployment %q is not a golive_deployment id (<application>/<environment>/<service>/<slot>)", id)
 	}
-	env, service, slot := parts[0]+"/"+parts[1], parts[2], parts[3]
 	rel, err := d.ledger.GetRelease(ctx, env, service)
 	if errors.Is(err, ledger.ErrNotFound) {
 		return "", fmt.Errorf("deployment %s is not recorded in the golive ledger: declare it with golive_deployment first", id)
@@ -30,4 +29,13 @@ func (d *providerData) deploymentDestination(ctx context.Context, id string) (st
 		return "", fmt.Errorf("deployment %s is not recorded in the golive ledger: declare it with golive_deployment first", id)
 	}
 	return s.Destination, nil
+}
+
+// parseDeploymentID splits "<application>/<environment>/<service>/<slot>".
+func parseDeploymentID(id string) (env, service, slot string, ok bool) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 4 {
+		return "", "", "", false
+	}
+	return parts[0] + "/" + parts[1], parts[2], parts[3], true
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -307,7 +306,7 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 				event(ledger.KindRolledBack, "put_back", fmt.Sprintf("ECS service %s back on %s", c.ecs.Name, previousTD), err.Error())
 			}
 		}
-		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		wctx, cancel := detached(ctx, 30*time.Second)
 		defer cancel()
 		_ = r.data.ledger.PutVerification(wctx, ledger.Verification{Environment: c.env, Service: c.service, Version: c.version, Status: "failed", Actor: actor.ARN})
 		event(ledger.KindDeploymentFailed, "failed", msg, "")
@@ -453,12 +452,12 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 // ImportState takes "<application>/<environment>/<service>/<slot>".
 func (r *deploymentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.Split(req.ID, "/")
-	if len(parts) != 4 {
+	env, service, slot, ok := parseDeploymentID(req.ID)
+	if !ok {
 		resp.Diagnostics.AddError("importing golive deployment", fmt.Sprintf("import ID %q must be <application>/<environment>/<service>/<slot>", req.ID))
 		return
 	}
-	for attr, v := range map[string]string{"id": req.ID, "environment": parts[0] + "/" + parts[1], "service": parts[2], "slot": parts[3]} {
+	for attr, v := range map[string]string{"id": req.ID, "environment": env, "service": service, "slot": slot} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
 	}
 }

@@ -125,20 +125,14 @@ func (d *environmentDataSource) Read(ctx context.Context, req datasource.ReadReq
 	m.UpdatedAt = types.StringValue(rec.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z07:00"))
 	m.UpdatedBy = types.StringValue(rec.UpdatedBy)
 
-	freezes := make([]attr.Value, 0, len(rec.Freezes))
-	for _, f := range rec.Freezes {
-		freezes = append(freezes, types.ObjectValueMust(freezeAttrTypes, map[string]attr.Value{
-			"start": types.StringValue(f.Start), "end": types.StringValue(f.End), "reason": optionalString(f.Reason)}))
-	}
-	m.Freeze = types.ListValueMust(types.ObjectType{AttrTypes: freezeAttrTypes}, freezes)
+	m.Freeze = freezesValue(rec.Freezes)
 	m.DeployWindow = types.ObjectNull(windowAttrTypes)
 	if w := rec.DeployWindow; w != nil {
 		m.DeployWindow = windowObject(w)
 	}
 	m.Notify = types.ObjectNull(notifyAttrTypes)
 	if n := rec.Notify; n != nil {
-		m.Notify = types.ObjectValueMust(notifyAttrTypes, map[string]attr.Value{
-			"sns_topic_arn": optionalString(n.SNSTopicARN), "webhook_url": optionalString(n.WebhookURL)})
+		m.Notify = notifyObject(n)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }

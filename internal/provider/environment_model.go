@@ -99,12 +99,7 @@ func (m *environmentModel) setFromRecord(e *ledger.Environment) {
 	m.AWSAccountID = optionalString(e.AWSAccountID)
 	m.DeletionProtection = types.BoolValue(e.DeletionProtection)
 	m.SecretsWOVersion = types.Int64PointerValue(e.SecretsVersion)
-	freezes := []attr.Value{}
-	for _, f := range e.Freezes {
-		freezes = append(freezes, types.ObjectValueMust(freezeAttrTypes, map[string]attr.Value{
-			"start": types.StringValue(f.Start), "end": types.StringValue(f.End), "reason": optionalString(f.Reason)}))
-	}
-	m.Freeze = types.ListValueMust(types.ObjectType{AttrTypes: freezeAttrTypes}, freezes)
+	m.Freeze = freezesValue(e.Freezes)
 	windows := []attr.Value{}
 	if w := e.DeployWindow; w != nil {
 		windows = append(windows, windowObject(w))
@@ -112,8 +107,7 @@ func (m *environmentModel) setFromRecord(e *ledger.Environment) {
 	m.DeployWindow = types.ListValueMust(types.ObjectType{AttrTypes: windowAttrTypes}, windows)
 	notify := []attr.Value{}
 	if n := e.Notify; n != nil {
-		notify = append(notify, types.ObjectValueMust(notifyAttrTypes, map[string]attr.Value{
-			"sns_topic_arn": optionalString(n.SNSTopicARN), "webhook_url": optionalString(n.WebhookURL)}))
+		notify = append(notify, notifyObject(n))
 	}
 	m.Notify = types.ListValueMust(types.ObjectType{AttrTypes: notifyAttrTypes}, notify)
 	if m.Override.IsNull() || m.Override.IsUnknown() {
@@ -266,4 +260,18 @@ func ruleChanges(old, new ledger.Environment) []string {
 	add("deploy_window", !reflect.DeepEqual(old.DeployWindow, new.DeployWindow))
 	add("notify", !reflect.DeepEqual(old.Notify, new.Notify))
 	return changed
+}
+
+func freezesValue(freezes []ledger.FreezeRecord) types.List {
+	values := make([]attr.Value, 0, len(freezes))
+	for _, f := range freezes {
+		values = append(values, types.ObjectValueMust(freezeAttrTypes, map[string]attr.Value{
+			"start": types.StringValue(f.Start), "end": types.StringValue(f.End), "reason": optionalString(f.Reason)}))
+	}
+	return types.ListValueMust(types.ObjectType{AttrTypes: freezeAttrTypes}, values)
+}
+
+func notifyObject(n *ledger.NotifyRecord) types.Object {
+	return types.ObjectValueMust(notifyAttrTypes, map[string]attr.Value{
+		"sns_topic_arn": optionalString(n.SNSTopicARN), "webhook_url": optionalString(n.WebhookURL)})
 }

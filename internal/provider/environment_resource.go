@@ -203,9 +203,9 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 		err = r.data.ledger.CreateEnvironment(ctx, rec)
 	}
 	if err != nil {
-		undo := r.undoContext()
-		defer undo.cancel()
-		undoErr := errors.Join(store.Delete(undo.ctx, envconfig.Variables, createdVars), store.Delete(undo.ctx, envconfig.Secrets, createdSecrets))
+		undo, cancel := detached(ctx, 2*time.Minute)
+		defer cancel()
+		undoErr := errors.Join(store.Delete(undo, envconfig.Variables, createdVars), store.Delete(undo, envconfig.Secrets, createdSecrets))
 		if undoErr != nil {
 			err = fmt.Errorf("%w\n\nremoving the parameters this apply created also failed, delete them by hand: %v", err, undoErr)
 		}
@@ -246,9 +246,8 @@ func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.Diagnostics.AddError(fmt.Sprintf("reading golive environment (%s)", id), err.Error())
 		return
 	}
-	if len(snap.Variables) == 0 && state.Variables.IsNull() {
-		// Keep "not set" rather than turning it into an empty map.
-	} else {
+	// Keep "not set" rather than turning it into an empty map.
+	if len(snap.Variables) > 0 || !state.Variables.IsNull() {
 		state.Variables = types.MapValueMust(types.StringType, stringValues(snap.Variables))
 	}
 	state.SecretKeys = setOfStrings(snap.SecretKeys)
@@ -371,16 +370,4 @@ func (r *environmentResource) recordEvent(ctx context.Context, e ledger.Event, d
 	if _, err := r.data.ledger.RecordEvent(ctx, e); err != nil {
 		diags.AddWarning("recording a ledger event", err.Error())
 	}
-}
-
-type undoCtx struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-}
-
-// undoContext is fresh and bounded: clean-up must run even when the apply's
-// own context was cancelled or timed out.
-func (r *environmentResource) undoContext() undoCtx {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	return undoCtx{ctx, cancel}
 }

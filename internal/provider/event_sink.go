@@ -49,7 +49,7 @@ func (s *eventSink) notificationFailed(target string, e ledger.Event, err error)
 // event records and announces one event. Recording errors are returned;
 // they never undo the change the event describes.
 func (s *eventSink) event(ctx context.Context, kind, outcome, version, detail, reason string) error {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	rctx, cancel := detached(ctx, 30*time.Second)
 	defer cancel()
 	e, err := s.ledger.RecordEvent(rctx, ledger.Event{
 		Environment: s.env, Service: s.service, Kind: kind, Version: version, Outcome: outcome, Actor: s.actor, Detail: detail, Reason: reason,
@@ -75,7 +75,7 @@ func (s *eventSink) finish(ctx context.Context, diags *diagnostics) {
 	s.mu.Unlock()
 	for _, f := range failures {
 		tflog.Warn(ctx, "golive notification failed", map[string]any{"failure": f})
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		rctx, cancel := detached(ctx, 30*time.Second)
 		_, _ = s.ledger.RecordEvent(rctx, ledger.Event{Environment: s.env, Service: s.service, Kind: KindNotificationFailed,
 			Outcome: "failed", Actor: s.actor, Detail: f})
 		cancel()

@@ -54,7 +54,7 @@ func (d *providerData) lockService(ctx context.Context, req ledger.LockRequest, 
 	})
 	return func() {
 		stop()
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		rctx, cancel := detached(ctx, 30*time.Second)
 		defer cancel()
 		if err := lock.Release(rctx); err != nil {
 			diags.AddWarning("releasing the golive lock", err.Error()+"; it expires by itself when its lease runs out")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -280,7 +279,9 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 	defer r.markLiveSlot(ctx, c, diags)
 	if err := x.Run(ctx, before, steps); err != nil {
 		diags.AddError(summary, err.Error())
-		live, rerr := rt.Read(context.WithoutCancel(ctx))
+		rctx, cancel := detached(ctx, 30*time.Second)
+		defer cancel()
+		live, rerr := rt.Read(rctx)
 		if rerr != nil {
 			return nil, false
 		}
@@ -422,13 +423,13 @@ func (r *trafficSplitResource) markLiveSlot(ctx context.Context, c splitConfig, 
 	if best == "" || diags.HasError() {
 		return
 	}
-	parts := strings.Split(best, "/")
-	if len(parts) != 4 {
+	env, service, slot, ok := parseDeploymentID(best)
+	if !ok {
 		return
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	rctx, cancel := detached(ctx, 30*time.Second)
 	defer cancel()
-	if err := r.data.ledger.SetLiveSlot(rctx, parts[0]+"/"+parts[1], parts[2], parts[3]); err != nil {
+	if err := r.data.ledger.SetLiveSlot(rctx, env, service, slot); err != nil {
 		diags.AddWarning("recording the live slot", err.Error())
 	}
 }

@@ -86,7 +86,7 @@ func (x *Executor) Run(ctx context.Context, before Weights, steps []Weights) err
 		if err := x.Router.Set(ctx, w); err != nil {
 			return x.rollback(ctx, n, total, before, fmt.Errorf("at step %d of %d: setting %s on %s: %w", n, total, w, x.Router, err))
 		}
-		x.record(func(rctx context.Context) error { return x.recorder().StepReached(rctx, n, total, w) }, ctx)
+		x.record(func(rctx context.Context) error { return x.Recorder.StepReached(rctx, n, total, w) }, ctx)
 		if n == total {
 			break
 		}
@@ -94,7 +94,7 @@ func (x *Executor) Run(ctx context.Context, before Weights, steps []Weights) err
 			return x.rollback(ctx, n, total, before, err)
 		}
 	}
-	x.record(func(rctx context.Context) error { return x.recorder().Completed(rctx, steps[total-1]) }, ctx)
+	x.record(func(rctx context.Context) error { return x.Recorder.Completed(rctx, steps[total-1]) }, ctx)
 	x.logf("%s: cutover complete: %s", x.Target, steps[total-1])
 	return nil
 }
@@ -152,12 +152,12 @@ func (x *Executor) rollback(ctx context.Context, n, total int, before Weights, c
 	x.logf("%s: rolling back to %s: %v", x.Target, before, cause)
 	if err := x.Router.Set(rctx, before); err != nil {
 		x.record(func(c context.Context) error {
-			return x.recorder().RolledBack(c, n, total, nil, fmt.Sprintf("%v; rollback FAILED: %v", cause, err))
+			return x.Recorder.RolledBack(c, n, total, nil, fmt.Sprintf("%v; rollback FAILED: %v", cause, err))
 		}, rctx)
 		return fmt.Errorf("shifting traffic for %s %w; rolling back to %s on %s FAILED, traffic may be at step %d: %v",
 			x.Target, cause, before, x.Router, n, err)
 	}
-	x.record(func(c context.Context) error { return x.recorder().RolledBack(c, n, total, before, cause.Error()) }, rctx)
+	x.record(func(c context.Context) error { return x.Recorder.RolledBack(c, n, total, before, cause.Error()) }, rctx)
 	return fmt.Errorf("shifting traffic for %s %w; traffic rolled back to %s", x.Target, cause, before)
 }
 
@@ -171,8 +171,6 @@ func (x *Executor) record(f func(context.Context) error, ctx context.Context) {
 		x.logf("%s: recording in the ledger failed: %v", x.Target, err)
 	}
 }
-
-func (x *Executor) recorder() Recorder { return x.Recorder }
 
 func (x *Executor) logf(format string, args ...any) {
 	if x.Logf != nil {
