@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
-	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 )
 
 type ecsFixture struct {
@@ -220,7 +219,6 @@ func TestAccDeployment_lambdaAlarmFailsVerification(t *testing.T) {
 				ExpectError: errorPattern(`verifying worker@2.0.0: alarm "worker-errors" is ALARM`),
 			},
 			{
-				PreConfig:   func() {},
 				Config:      e.providerBlock() + devEnv + lambdaDeployment("dev", fn.Function, "9.0.0", "9", ""),
 				ExpectError: errorPattern(`reading worker version 9`),
 			},
@@ -381,5 +379,3 @@ data "golive_release" "prod" {
 		},
 	})
 }
-
-var _ = ledger.KindOverride

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/awsclient"
 	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
@@ -174,4 +175,13 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// mustPass runs a check outside Terraform's step checks, e.g. in a
+// PreConfig, where terraform-plugin-testing would not run it by itself.
+func mustPass(t *testing.T, check resource.TestCheckFunc) {
+	t.Helper()
+	if err := check(nil); err != nil {
+		t.Fatal(err)
+	}
 }

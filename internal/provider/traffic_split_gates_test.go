@@ -33,14 +33,18 @@ func TestAccTrafficSplit_interruptedMidBakeRollsBack(t *testing.T) {
 				ExpectError: errorPattern(`at step 1 of 3: interrupted: context deadline exceeded; traffic rolled back to blue=100 green=0`),
 			},
 			{
+				// Checked before this step's plan: terraform-plugin-testing does
+				// not run Check on PlanOnly steps.
+				PreConfig: func() {
+					mustPass(t, resource.ComposeTestCheckFunc(
+						e.checkListener(f, 100, 0),
+						e.checkLockFree("shop/prod", "api"),
+						e.checkEventKinds("shop/prod", "api", []string{ledger.KindRolledBack, ledger.KindTrafficStep, ledger.KindCutoverStarted}),
+					))
+				},
 				Config:             e.providerBlock() + splitEnv + albSplit(f, 0, 100, slow),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
-				Check: resource.ComposeTestCheckFunc(
-					e.checkListener(f, 100, 0),
-					e.checkLockFree("shop/prod", "api"),
-					e.checkEventKinds("shop/prod", "api", []string{ledger.KindRolledBack, ledger.KindTrafficStep, ledger.KindCutoverStarted}),
-				),
 			},
 		},
 	})

@@ -243,18 +243,21 @@ func TestAccTrafficSplit_alarmDuringBakeRollsBack(t *testing.T) {
 			},
 			{
 				// Weights are back where they were; the ledger says so.
+				// Checked before this step's plan: terraform-plugin-testing does
+				// not run Check on PlanOnly steps.
+				PreConfig: func() {
+					mustPass(t, resource.ComposeTestCheckFunc(
+						e.checkListener(f, 100, 0),
+						e.checkEventKinds("shop/prod", "api", []string{ledger.KindRolledBack, ledger.KindTrafficStep, ledger.KindCutoverStarted}),
+						e.checkLockFree("shop/prod", "api"),
+					))
+				},
 				Config:             e.providerBlock() + splitEnv + albSplit(f, 0, 100, gated),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
-				Check: resource.ComposeTestCheckFunc(
-					e.checkListener(f, 100, 0),
-					e.checkEventKinds("shop/prod", "api", []string{ledger.KindRolledBack, ledger.KindTrafficStep, ledger.KindCutoverStarted}),
-					e.checkLockFree("shop/prod", "api"),
-				),
 			},
 		},
 	})
-	e.checkListener(f, 100, 0)(nil)
 }
 
 func (e *testEnv) checkLockFree(env, service string) resource.TestCheckFunc {
