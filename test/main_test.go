@@ -1,0 +1,25 @@
+// Package test holds the terratest tests of modules/ and examples/: real
+// `terraform` (and terragrunt) runs with hashicorp/aws and golive against
+// one moto server per test binary, outcomes read back through the AWS SDK.
+//
+// `make module-tests` runs them after `make install`, which builds the
+// provider into a local mirror and writes the CLI configuration they use.
+package test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
+		fmt.Fprintln(os.Stderr, "TF_CLI_CONFIG_FILE is not set: run these tests with `make module-tests` (it builds the provider into a local mirror first)")
+		os.Exit(1)
+	}
+	// Every module gives its ECS services one task; moto reports that many
+	// running, so steady-state waits end.
+	emulator.Main(m, emulator.Options{ECSServiceRunning: 1})
+}

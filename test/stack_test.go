@@ -1,0 +1,243 @@
+package test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/gruntwork-io/terratest/modules/terraform"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+)
+
+// stack is one Terraform configuration of the repository (a module fixture
+// under test/fixtures or an example) copied to a scratch directory and run
+// in an AWS account of its own in the shared emulator, so stacks run in
+// parallel without seeing each other.
+type stack struct {
+	t       *testing.T
+	Dir     string
+	Account string
+	// AWS acts in the stack's account: the independent client that tests
+	// read outcomes back with.
+	AWS    aws.Config
+	Server *emulator.Server
+	Opts   *terraform.Options
+}
+
+// newStack copies rel (a directory relative to the repository root) into a
+// scratch tree that keeps its relative path, so ../../modules sources
+// resolve, and points its providers at a fresh account in the emulator.
+func newStack(t *testing.T, rel string) *stack {
+	t.Helper()
+	srv := emulator.Shared(t)
+	root := repoRoot(t)
+	scratch := t.TempDir()
+	dir := filepath.Join(scratch, rel)
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, rel))); err != nil {
+		t.Fatalf("copying %s: %v", rel, err)
+	}
+	if err := os.Symlink(filepath.Join(root, "modules"), filepath.Join(scratch, "modules")); err != nil {
+		t.Fatal(err)
+	}
+	for _, junk := range []string{".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup"} {
+		os.RemoveAll(filepath.Join(dir, junk))
+	}
+	account := emulator.NewAccountID()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cfg, err := srv.AccountConfig(ctx, account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &stack{t: t, Dir: dir, Account: account, AWS: cfg, Server: srv}
+	s.writeProviders()
+	s.Opts = &terraform.Options{
+		TerraformDir: dir,
+		NoColor:      true,
+		EnvVars:      s.Env(),
+		Vars:         map[string]any{},
+	}
+	return s
+}
+
+// Env is the environment of every terraform call: the emulator's static
+// credentials (the providers assume the stack's role with them) and the CLI
+// configuration `make install` wrote.
+func (s *stack) Env() map[string]string {
+	return map[string]string{
+		"AWS_ACCESS_KEY_ID":           "test",
+		"AWS_SECRET_ACCESS_KEY":       "test",
+		"AWS_REGION":                  emulator.Region,
+		"AWS_EC2_METADATA_DISABLED":   "true",
+		"AWS_CONFIG_FILE":             os.DevNull,
+		"AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
+		"TF_CLI_CONFIG_FILE":          os.Getenv("TF_CLI_CONFIG_FILE"),
+		"TF_IN_AUTOMATION":            "1",
+		"CHECKPOINT_DISABLE":          "1",
+	}
+}
+
+var providerBlock = regexp.MustCompile(`(?m)^provider\s+"(aws|golive)"`)
+
+// writeProviders points hashicorp/aws and golive at the emulator, in the
+// stack's account. A configuration that declares its own provider blocks
+// (the examples) gets an override file that adds the role to assume; a
+// module fixture gets complete provider blocks.
+func (s *stack) writeProviders() {
+	declared := false
+	entries, _ := filepath.Glob(filepath.Join(s.Dir, "*.tf"))
+	for _, f := range entries {
+		b, err := os.ReadFile(f)
+		if err == nil && providerBlock.Match(b) {
+			declared = true
+		}
+	}
+	role := emulator.RoleARN(s.Account)
+	var body string
+	if declared {
+		body = fmt.Sprintf(`# Written by the test harness: work in account %[1]s of the emulator.
+provider "aws" {
+  assume_role {
+    role_arn = %[2]q
+  }
+}
+
+provider "golive" {
+  assume_role {
+    role_arn = %[2]q
+  }
+}
+`, s.Account, role)
+		s.write("zz_test_override.tf", body)
+		return
+	}
+	body = fmt.Sprintf(`# Written by the test harness: the emulator, account %[1]s.
+provider "aws" {
+  region                      = %[3]q
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  assume_role {
+    role_arn = %[2]q
+  }
+  endpoints {
+%[4]s  }
+}
+
+provider "golive" {
+  region = %[3]q
+  assume_role {
+    role_arn = %[2]q
+  }
+  endpoints {
+%[5]s  }
+}
+`, s.Account, role, emulator.Region, endpoints(s.Server.URL, "cloudwatch", "dynamodb", "ec2", "ecs", "elbv2", "iam", "lambda", "route53", "sns", "ssm", "sts"),
+		endpoints(s.Server.URL, "cloudwatch", "dynamodb", "ecs", "elbv2", "lambda", "route53", "sns", "ssm", "sts"))
+	s.write("zz_test_providers.tf", body)
+}
+
+func endpoints(url string, services ...string) string {
+	var b strings.Builder
+	for _, svc := range services {
+		fmt.Fprintf(&b, "    %-10s = %q\n", svc, url)
+	}
+	return b.String()
+}
+
+func (s *stack) write(name, body string) {
+	s.t.Helper()
+	if err := os.WriteFile(filepath.Join(s.Dir, name), []byte(body), 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// CreateLedger creates the ledger table in the stack's account, as
+// modules/ledger would once per account.
+func (s *stack) CreateLedger() {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := ledger.CreateTable(ctx, dynamodb.NewFromConfig(s.AWS), ledger.DefaultTable); err != nil {
+		s.t.Fatalf("creating the ledger table: %v", err)
+	}
+}
+
+// Ledger reads the stack's ledger through the SDK.
+func (s *stack) Ledger() *ledger.Ledger {
+	return ledger.New(dynamodb.NewFromConfig(s.AWS), ledger.DefaultTable, emulator.Region)
+}
+
+// Events are the newest events of an environment, read from the ledger.
+func (s *stack) Events(env string, limit int32) []ledger.Event {
+	s.t.Helper()
+	ev, _, err := s.Ledger().Events(context.Background(), ledger.EventQuery{Environment: env, Limit: limit})
+	if err != nil {
+		s.t.Fatalf("reading the ledger history of %s: %v", env, err)
+	}
+	return ev
+}
+
+// Apply runs init (once) and apply with vars added to the stack's.
+func (s *stack) Apply(vars map[string]any) string {
+	s.t.Helper()
+	return terraform.InitAndApply(s.t, s.with(vars))
+}
+
+// ApplyE is Apply that returns the failure instead of failing the test.
+func (s *stack) ApplyE(vars map[string]any) (string, error) {
+	s.t.Helper()
+	return terraform.InitAndApplyE(s.t, s.with(vars))
+}
+
+// PlanExitCode runs plan -detailed-exitcode: 0 no changes, 2 changes.
+func (s *stack) PlanExitCode(vars map[string]any) int {
+	s.t.Helper()
+	return terraform.InitAndPlanWithExitCode(s.t, s.with(vars))
+}
+
+// Destroy removes everything the stack created; call it with t.Cleanup
+// before the first apply, so a failed apply is cleaned up too.
+func (s *stack) Destroy() {
+	s.t.Helper()
+	terraform.Destroy(s.t, s.Opts)
+}
+
+func (s *stack) Output(name string) string { return terraform.Output(s.t, s.Opts, name) }
+
+func (s *stack) OutputList(name string) []string { return terraform.OutputList(s.t, s.Opts, name) }
+
+func (s *stack) OutputMap(name string) map[string]string { return terraform.OutputMap(s.t, s.Opts, name) }
+
+// with sets vars on the stack's options (they stay for later calls, such as
+// Destroy, which needs the same variables).
+func (s *stack) with(vars map[string]any) *terraform.Options {
+	for k, v := range vars {
+		s.Opts.Vars[k] = v
+	}
+	return s.Opts
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "modules")); err != nil {
+		t.Fatalf("repository root not found from %s", dir)
+	}
+	return dir
+}
