@@ -8,49 +8,29 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
-	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
 )
 
-// fireAlarmDuringCanary waits until a canary step is live (a target group
-// has some, but not all, of the traffic), then sets the alarm to ALARM, as
-// the bad release's 5xx responses would (moto never evaluates alarms).
+// fireAlarmDuringCanary fires the alarm once a canary step is live (a target
+// group has some, but not all, of the traffic), as the bad release's 5xx
+// responses would.
 func (d *demo) fireAlarmDuringCanary(lbName, name string, timeout time.Duration) <-chan struct{} {
 	done := make(chan struct{})
+	fired := emulator.FireAlarmWhen(d.server.BaseConfig(), name, "5xx from the 3.0.0 canary", timeout, func(context.Context) bool {
+		w, err := d.ruleWeights(lbName)
+		return err == nil && emulator.CanaryUnderway(w)
+	})
 	go func() {
 		defer close(done)
-		deadline := time.Now().Add(timeout)
-		for time.Now().Before(deadline) {
-			if w, err := d.ruleWeights(lbName); err == nil && canaryUnderway(w) {
-				break
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
-		cw := cloudwatch.NewFromConfig(d.server.BaseConfig(), func(o *cloudwatch.Options) {
-			o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801)
-		})
-		_, err := cw.SetAlarmState(context.Background(), &cloudwatch.SetAlarmStateInput{
-			AlarmName: aws.String(name), StateValue: cwtypes.StateValueAlarm, StateReason: aws.String("5xx from the 3.0.0 canary"),
-		})
-		if err != nil {
+		if err := <-fired; err != nil {
 			fmt.Println("  (could not fire the alarm:", err, ")")
 			return
 		}
 		fmt.Printf("\n  >>> %s set to ALARM while the canary bakes\n", name)
 	}()
 	return done
-}
-
-func canaryUnderway(w map[string]int32) bool {
-	for _, v := range w {
-		if v > 0 && v < 100 {
-			return true
-		}
-	}
-	return false
 }
 
 // ruleWeights reads the forward weights of the load balancer's listener
