@@ -2,6 +2,7 @@ package router
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -13,6 +14,11 @@ import (
 )
 
 var _ rollout.Router = (*LambdaAlias)(nil)
+
+// ErrNotFound is wrapped by a router's Read when the object it routes with
+// does not exist (so far only a Lambda alias, or its function, reports it:
+// a split can create an alias, not a listener or a zone).
+var ErrNotFound = errors.New("does not exist")
 
 // LambdaAlias routes with an alias: a primary version plus at most one
 // additional version with a weight. Destination targets are version
@@ -32,10 +38,14 @@ func NewLambdaAlias(client *lambda.Client, functionName, alias string, dests []r
 func (l *LambdaAlias) String() string { return fmt.Sprintf("Lambda alias %s:%s", l.function, l.alias) }
 
 // Read gives each additional version its weight in whole percent and the
-// primary version the rest.
+// primary version the rest. A missing alias (or function) is an error that
+// wraps ErrNotFound.
 func (l *LambdaAlias) Read(ctx context.Context) (rollout.Weights, error) {
 	out, err := l.client.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String(l.function), Name: aws.String(l.alias)})
 	if err != nil {
+		if isLambdaNotFound(err) {
+			return nil, fmt.Errorf("%s %w (%w)", l, ErrNotFound, err)
+		}
 		return nil, fmt.Errorf("reading weights of %s: %w", l, err)
 	}
 	raw := map[string]int{}
@@ -56,8 +66,62 @@ func (l *LambdaAlias) Read(ctx context.Context) (rollout.Weights, error) {
 // UpdateAlias. Weights an alias cannot express are refused before calling
 // AWS.
 func (l *LambdaAlias) Set(ctx context.Context, w rollout.Weights) error {
-	if err := checkPercents(w); err != nil {
+	primary, additional, err := l.routing(w)
+	if err != nil {
 		return fmt.Errorf("setting %s on %s: %w", w, l, err)
+	}
+	// RoutingConfig is always sent, empty when the primary takes
+	// everything, so that an earlier additional version is cleared.
+	_, err = l.client.UpdateAlias(ctx, &lambda.UpdateAliasInput{
+		FunctionName:    aws.String(l.function),
+		Name:            aws.String(l.alias),
+		FunctionVersion: aws.String(primary),
+		RoutingConfig:   &lambdatypes.AliasRoutingConfiguration{AdditionalVersionWeights: additional},
+	})
+	if err != nil {
+		return fmt.Errorf("setting %s on %s: %w", w, l, err)
+	}
+	return nil
+}
+
+// Create makes the alias with weights w, for a split that finds no alias to
+// adopt. There is no live traffic yet, so there is nothing to canary: the
+// alias starts on w.
+func (l *LambdaAlias) Create(ctx context.Context, w rollout.Weights) error {
+	primary, additional, err := l.routing(w)
+	if err != nil {
+		return fmt.Errorf("creating %s at %s: %w", l, w, err)
+	}
+	in := &lambda.CreateAliasInput{
+		FunctionName:    aws.String(l.function),
+		Name:            aws.String(l.alias),
+		FunctionVersion: aws.String(primary),
+		Description:     aws.String("traffic split by golive"),
+	}
+	if len(additional) > 0 {
+		in.RoutingConfig = &lambdatypes.AliasRoutingConfiguration{AdditionalVersionWeights: additional}
+	}
+	if _, err := l.client.CreateAlias(ctx, in); err != nil {
+		return fmt.Errorf("creating %s at %s: %w", l, w, err)
+	}
+	return nil
+}
+
+// Delete removes the alias; an alias (or function) already gone is fine.
+func (l *LambdaAlias) Delete(ctx context.Context) error {
+	_, err := l.client.DeleteAlias(ctx, &lambda.DeleteAliasInput{FunctionName: aws.String(l.function), Name: aws.String(l.alias)})
+	if err != nil && !isLambdaNotFound(err) {
+		return fmt.Errorf("deleting %s: %w", l, err)
+	}
+	return nil
+}
+
+// routing turns w into the alias's primary version and additional version
+// weights: the version with the most weight is primary (ties: the first
+// declared), at most one other version has weight.
+func (l *LambdaAlias) routing(w rollout.Weights) (string, map[string]float64, error) {
+	if err := checkPercents(w); err != nil {
+		return "", nil, err
 	}
 	versions := byTarget(w, l.dests)
 	sum, routed := 0, 0
@@ -72,29 +136,25 @@ func (l *LambdaAlias) Set(ctx context.Context, w rollout.Weights) error {
 		}
 	}
 	if routed > 2 {
-		return fmt.Errorf("setting %s on %s: %d versions have weight; a Lambda alias routes to at most two versions", w, l, routed)
+		return "", nil, fmt.Errorf("%d versions have weight; a Lambda alias routes to at most two versions", routed)
 	}
 	if sum != 100 {
 		// The primary version takes whatever the additional one does not,
 		// so any other sum would not be what was asked for.
-		return fmt.Errorf("setting %s on %s: weights sum to %d; a Lambda alias needs them to sum to 100", w, l, sum)
+		return "", nil, fmt.Errorf("weights sum to %d; a Lambda alias needs them to sum to 100", sum)
 	}
-	// Always sent, empty when the primary takes everything, so that an
-	// earlier additional version is cleared.
 	additional := map[string]float64{}
 	for i, v := range versions {
 		if i != primary && v.weight > 0 {
 			additional[v.target] = float64(v.weight) / 100
 		}
 	}
-	_, err := l.client.UpdateAlias(ctx, &lambda.UpdateAliasInput{
-		FunctionName:    aws.String(l.function),
-		Name:            aws.String(l.alias),
-		FunctionVersion: aws.String(versions[primary].target),
-		RoutingConfig:   &lambdatypes.AliasRoutingConfiguration{AdditionalVersionWeights: additional},
-	})
-	if err != nil {
-		return fmt.Errorf("setting %s on %s: %w", w, l, err)
-	}
-	return nil
+	return versions[primary].target, additional, nil
+}
+
+// isLambdaNotFound says whether err is Lambda's ResourceNotFoundException
+// (no such function, version or alias).
+func isLambdaNotFound(err error) bool {
+	var nf *lambdatypes.ResourceNotFoundException
+	return errors.As(err, &nf)
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -44,6 +45,16 @@ func handlerZip(t *testing.T, reply string) []byte {
 // newFunction creates function with versions 1 and 2 and alias on version 1.
 func newFunction(t *testing.T, cfg aws.Config) *lambda.Client {
 	t.Helper()
+	l := newVersions(t, cfg)
+	if _, err := l.CreateAlias(context.Background(), &lambda.CreateAliasInput{FunctionName: aws.String(function), Name: aws.String(alias), FunctionVersion: aws.String("1")}); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// newVersions creates function with versions 1 and 2 and no alias.
+func newVersions(t *testing.T, cfg aws.Config) *lambda.Client {
+	t.Helper()
 	ctx := context.Background()
 	// moto refuses CreateFunction unless the execution role exists in the
 	// account ("The role defined for the function cannot be assumed by
@@ -78,9 +89,6 @@ func newFunction(t *testing.T, cfg aws.Config) *lambda.Client {
 	if aws.ToString(v1.Version) != "1" || aws.ToString(v2.Version) != "2" {
 		t.Fatalf("published versions %s and %s, want 1 and 2", aws.ToString(v1.Version), aws.ToString(v2.Version))
 	}
-	if _, err := l.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String(function), Name: aws.String(alias), FunctionVersion: aws.String("1")}); err != nil {
-		t.Fatal(err)
-	}
 	return l
 }
 
@@ -88,7 +96,12 @@ func newFunction(t *testing.T, cfg aws.Config) *lambda.Client {
 // and additional version weights (never nil).
 func aliasRouting(t *testing.T, l *lambda.Client) (string, map[string]float64) {
 	t.Helper()
-	out, err := l.GetAlias(context.Background(), &lambda.GetAliasInput{FunctionName: aws.String(function), Name: aws.String(alias)})
+	return namedAliasRouting(t, l, alias)
+}
+
+func namedAliasRouting(t *testing.T, l *lambda.Client, name string) (string, map[string]float64) {
+	t.Helper()
+	out, err := l.GetAlias(context.Background(), &lambda.GetAliasInput{FunctionName: aws.String(function), Name: aws.String(name)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,4 +235,101 @@ func mapEqual(a, b map[string]float64) bool {
 		}
 	}
 	return true
+}
+
+func TestLambdaAlias_MissingAliasIsNotFound(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg, _ := account(t)
+	newVersions(t, cfg)
+	for _, tc := range []struct{ name, function string }{
+		{"no alias", function},
+		{"no function", "nothing-here"},
+	} {
+		_, err := router.NewLambdaAlias(lambda.NewFromConfig(cfg), tc.function, alias, versionDests).Read(ctx)
+		if !errors.Is(err, router.ErrNotFound) || !strings.Contains(err.Error(), "Lambda alias "+tc.function+":live does not exist") {
+			t.Errorf("%s: Read = %v, want an error wrapping router.ErrNotFound that names the alias", tc.name, err)
+		}
+	}
+}
+
+func TestLambdaAlias_CreateAndDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg, _ := account(t)
+	l := newVersions(t, cfg)
+
+	for _, tc := range []struct {
+		alias      string
+		set        rollout.Weights
+		primary    string
+		additional map[string]float64
+	}{
+		{"live", rollout.Weights{"v1": 0, "v2": 100}, "2", map[string]float64{}},
+		// A split declared mid-canary starts there.
+		{"canary", rollout.Weights{"v1": 90, "v2": 10}, "1", map[string]float64{"2": 0.1}},
+	} {
+		r := router.NewLambdaAlias(lambda.NewFromConfig(cfg), function, tc.alias, versionDests)
+		if err := r.Create(ctx, tc.set); err != nil {
+			t.Fatal(err)
+		}
+		primary, add := namedAliasRouting(t, l, tc.alias)
+		mustEqual(t, "primary after Create("+tc.set.String()+")", primary, tc.primary)
+		if !mapEqual(add, tc.additional) {
+			t.Fatalf("additional after Create(%s): got %v, want %v", tc.set, add, tc.additional)
+		}
+		got, err := r.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustEqual(t, "Read after Create", got, tc.set)
+	}
+
+	// An alias that exists is not created over.
+	r := router.NewLambdaAlias(lambda.NewFromConfig(cfg), function, "canary", versionDests)
+	if err := r.Create(ctx, rollout.Weights{"v1": 0, "v2": 100}); err == nil || !strings.Contains(err.Error(), "creating Lambda alias api:canary at v1=0 v2=100") {
+		t.Fatalf("Create over an existing alias: got %v, want an error naming the alias", err)
+	}
+	if primary, _ := namedAliasRouting(t, l, "canary"); primary != "1" {
+		t.Fatalf("Create over an existing alias changed it: primary %s", primary)
+	}
+
+	r = router.NewLambdaAlias(lambda.NewFromConfig(cfg), function, alias, versionDests)
+
+	if err := r.Delete(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String(function), Name: aws.String(alias)}); err == nil {
+		t.Fatal("the alias is still there after Delete")
+	}
+	if primary, _ := namedAliasRouting(t, l, "canary"); primary != "1" {
+		t.Fatalf("Delete of live touched the canary alias: primary %s", primary)
+	}
+	// Gone already, or its function gone: nothing to do.
+	if err := r.Delete(ctx); err != nil {
+		t.Fatalf("second Delete: %v", err)
+	}
+	if err := router.NewLambdaAlias(lambda.NewFromConfig(cfg), "nothing-here", alias, nil).Delete(ctx); err != nil {
+		t.Fatalf("Delete on a missing function: %v", err)
+	}
+}
+
+func TestLambdaAlias_CreateRefusedWithoutCallingAWS(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg, _ := account(t)
+	l := newVersions(t, cfg)
+	counting, calls := counted(cfg)
+	r := router.NewLambdaAlias(lambda.NewFromConfig(counting), function, alias, versionDests)
+	for _, w := range []rollout.Weights{{"v1": 40, "v2": 30, "3": 30}, {"v1": 50}} {
+		if err := r.Create(ctx, w); err == nil || !strings.Contains(err.Error(), "creating Lambda alias api:live at "+w.String()) {
+			t.Errorf("Create(%s): want an error naming the alias and the weights, got %v", w, err)
+		}
+	}
+	if n := calls.matching("", ""); n != 0 {
+		t.Fatalf("refused Creates made %d AWS calls", n)
+	}
+	if _, err := l.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String(function), Name: aws.String(alias)}); err == nil {
+		t.Fatal("a refused Create made the alias")
+	}
 }
