@@ -2,7 +2,7 @@
 // `terraform` (and terragrunt) runs with hashicorp/aws and golive against
 // one moto server per test binary, outcomes read back through the AWS SDK.
 //
-// `make module-tests` runs them after `make install`, which builds the
+// `make terratest` runs them after `make install`, which builds the
 // provider into a local mirror and writes the CLI configuration they use.
 package test
 
@@ -15,8 +15,8 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
-		fmt.Fprintln(os.Stderr, "TF_CLI_CONFIG_FILE is not set: run these tests with `make module-tests` (it builds the provider into a local mirror first)")
+	if _, err := os.Stat(os.Getenv("TF_CLI_CONFIG_FILE")); err != nil {
+		fmt.Fprintf(os.Stderr, "TF_CLI_CONFIG_FILE (%q) names no file: run these tests with `make terratest`, which builds the provider into a local mirror and writes that file\n", os.Getenv("TF_CLI_CONFIG_FILE"))
 		os.Exit(1)
 	}
 	// Every module gives its ECS services one task; moto reports that many
