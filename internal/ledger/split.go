@@ -29,6 +29,7 @@ type Split struct {
 	RuleARN      string             `dynamodbav:"rule_arn,omitempty"`
 	FunctionName string             `dynamodbav:"function_name,omitempty"`
 	Alias        string             `dynamodbav:"alias,omitempty"`
+	AliasCreated bool               `dynamodbav:"alias_created,omitempty"` // the split created Alias, so its destroy deletes it
 	ZoneID       string             `dynamodbav:"zone_id,omitempty"`
 	RecordName   string             `dynamodbav:"record_name,omitempty"`
 	RecordType   string             `dynamodbav:"record_type,omitempty"`

@@ -9,6 +9,10 @@ import (
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 )
 
+// errDeploymentNotRecorded: a destination names a deployment the ledger does
+// not have (yet: at plan time it may be created in the same apply).
+var errDeploymentNotRecorded = errors.New("not recorded in the golive ledger: declare it with golive_deployment first")
+
 // deploymentDestination finds where a traffic split reaches a deployment,
 // given its id "<application>/<environment>/<service>/<slot>", from the
 // release record in the ledger.
@@ -19,14 +23,14 @@ func (d *providerData) deploymentDestination(ctx context.Context, id string) (st
 	}
 	rel, err := d.ledger.GetRelease(ctx, env, service)
 	if errors.Is(err, ledger.ErrNotFound) {
-		return "", fmt.Errorf("deployment %s is not recorded in the golive ledger: declare it with golive_deployment first", id)
+		return "", fmt.Errorf("deployment %s is %w", id, errDeploymentNotRecorded)
 	}
 	if err != nil {
 		return "", err
 	}
 	s, ok := rel.Slots[slot]
 	if !ok || s.Destination == "" {
-		return "", fmt.Errorf("deployment %s is not recorded in the golive ledger: declare it with golive_deployment first", id)
+		return "", fmt.Errorf("deployment %s is %w", id, errDeploymentNotRecorded)
 	}
 	return s.Destination, nil
 }

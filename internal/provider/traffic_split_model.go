@@ -43,6 +43,7 @@ type albModel struct {
 type lambdaAliasModel struct {
 	FunctionName types.String `tfsdk:"function_name"`
 	Alias        types.String `tfsdk:"alias"`
+	Created      types.Bool   `tfsdk:"created"`
 }
 
 type route53Model struct {
@@ -216,11 +217,34 @@ func (r *trafficSplitResource) router(c splitConfig, dests []rollout.Destination
 	case "alb":
 		return router.NewALB(r.data.aws.ELBv2(), c.alb.ListenerARN.ValueString(), c.alb.RuleARN.ValueString(), dests)
 	case "lambda_alias":
-		return router.NewLambdaAlias(r.data.aws.Lambda(), c.lambda.FunctionName.ValueString(), c.lambda.Alias.ValueString(), dests)
+		return r.lambdaAlias(c, dests)
 	default:
 		return router.NewRoute53(r.data.aws.Route53(), c.route53.ZoneID.ValueString(), c.route53.Name.ValueString(),
 			c.route53.Type.ValueString(), c.route53.TTL.ValueInt64(), dests)
 	}
+}
+
+func (r *trafficSplitResource) lambdaAlias(c splitConfig, dests []rollout.Destination) *router.LambdaAlias {
+	return router.NewLambdaAlias(r.data.aws.Lambda(), c.lambda.FunctionName.ValueString(), c.lambda.Alias.ValueString(), dests)
+}
+
+// aliasCreated says whether the split's Lambda alias was created by it (as
+// recorded in state; unknown before the split exists counts as false).
+func (c splitConfig) aliasCreated() bool {
+	return c.lambda != nil && c.lambda.Created.ValueBool()
+}
+
+// withAliasCreated returns the lambda_alias block with created set.
+func withAliasCreated(ctx context.Context, l types.List, created bool, diags *diag.Diagnostics) types.List {
+	var blocks []lambdaAliasModel
+	diags.Append(l.ElementsAs(ctx, &blocks, false)...)
+	elems := make([]attr.Value, 0, len(blocks))
+	for _, b := range blocks {
+		elems = append(elems, types.ObjectValueMust(lambdaAliasAttrTypes, map[string]attr.Value{
+			"function_name": b.FunctionName, "alias": b.Alias, "created": types.BoolValue(created),
+		}))
+	}
+	return types.ListValueMust(types.ObjectType{AttrTypes: lambdaAliasAttrTypes}, elems)
 }
 
 func (r *trafficSplitResource) gates(c splitConfig) []rollout.Gate {
@@ -239,14 +263,15 @@ func (r *trafficSplitResource) gates(c splitConfig) []rollout.Gate {
 	return gates
 }
 
-// splitRecord is the ledger record of the split.
-func (c splitConfig) record(dests []rollout.Destination) ledger.Split {
+// record is the ledger record of the split; aliasCreated says whether the
+// split created its Lambda alias.
+func (c splitConfig) record(dests []rollout.Destination, aliasCreated bool) ledger.Split {
 	s := ledger.Split{Environment: c.env, Service: c.service, Router: c.router}
 	switch c.router {
 	case "alb":
 		s.ListenerARN, s.RuleARN = c.alb.ListenerARN.ValueString(), c.alb.RuleARN.ValueString()
 	case "lambda_alias":
-		s.FunctionName, s.Alias = c.lambda.FunctionName.ValueString(), c.lambda.Alias.ValueString()
+		s.FunctionName, s.Alias, s.AliasCreated = c.lambda.FunctionName.ValueString(), c.lambda.Alias.ValueString(), aliasCreated
 	case "route53":
 		s.ZoneID, s.RecordName, s.RecordType, s.TTL = c.route53.ZoneID.ValueString(), c.route53.Name.ValueString(), c.route53.Type.ValueString(), c.route53.TTL.ValueInt64()
 	}
@@ -315,7 +340,7 @@ func splitEnvService(id string) (string, string, bool) {
 }
 
 var (
-	lambdaAliasAttrTypes = map[string]attr.Type{"function_name": types.StringType, "alias": types.StringType}
+	lambdaAliasAttrTypes = map[string]attr.Type{"function_name": types.StringType, "alias": types.StringType, "created": types.BoolType}
 	route53AttrTypes     = map[string]attr.Type{"zone_id": types.StringType, "name": types.StringType, "type": types.StringType, "ttl": types.Int64Type}
 	canaryAttrTypes      = map[string]attr.Type{"steps": types.ListType{ElemType: types.Int64Type}, "bake": types.StringType}
 	linearAttrTypes      = map[string]attr.Type{"increment": types.Int64Type, "interval": types.StringType}

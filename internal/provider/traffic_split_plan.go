@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
+	"github.com/golive-dev/terraform-provider-golive/internal/router"
 )
 
 // ValidateConfig rejects what can be judged from the configuration alone.
@@ -141,29 +143,49 @@ func (r *trafficSplitResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		return
 	}
+	to := c.declared()
 	var from rollout.Weights
+	var steps []rollout.Weights
+	cutover := ""
 	if state != nil && !state.LiveWeights.IsNull() {
 		from = weightsFrom(ctx, state.LiveWeights, &resp.Diagnostics)
 	} else {
 		dests, err := r.resolveDestinations(ctx, c)
+		if errors.Is(err, errDeploymentNotRecorded) {
+			// Its golive_deployment is created in this same apply, so the
+			// live weights cannot be keyed by destination yet.
+			plan.PlannedSteps = types.ListUnknown(plannedStepType)
+			plan.Cutover = types.StringUnknown()
+			plan.LiveWeights = types.MapUnknown(types.Int64Type)
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+			return
+		}
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("destination"), "resolving destinations", err.Error())
 			return
 		}
-		live, err := r.router(c, dests).Read(ctx)
-		if err != nil {
+		rt := r.router(c, dests)
+		live, err := rt.Read(ctx)
+		switch {
+		case errors.Is(err, router.ErrNotFound) && c.router == "lambda_alias":
+			// Create makes the alias on the declared weights at once.
+			from, steps, cutover = rollout.Weights{}, []rollout.Weights{to}, aliasCreationCutover(rt, to)
+		case err != nil:
 			resp.Diagnostics.AddError(fmt.Sprintf("reading the live weights of %s", c.id()), err.Error())
 			return
+		default:
+			from = live
 		}
-		from = live
 	}
-	to := c.declared()
-	steps := rollout.PlanSteps(from, to, c.strategy)
+	if cutover == "" {
+		steps = rollout.PlanSteps(from, to, c.strategy)
+		cutover = rollout.Describe(from, to, steps, c.strategy)
+	}
 	if len(steps) == 0 && state != nil {
 		plan.PlannedSteps, plan.Cutover = state.PlannedSteps, state.Cutover
 	} else {
 		plan.PlannedSteps = plannedStepsValue(steps)
-		plan.Cutover = types.StringValue(rollout.Describe(from, to, steps, c.strategy))
+		plan.Cutover = types.StringValue(cutover)
 	}
 	plan.LiveWeights = weightsValue(to)
 	if len(steps) > 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
+	"github.com/golive-dev/terraform-provider-golive/internal/router"
 )
 
 var (
@@ -59,7 +61,8 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		MarkdownDescription: "How traffic of one service is divided between destinations (deployments or raw targets) on an ALB listener or rule, " +
 			"a Lambda alias or Route 53 weighted records. A change of weights is a cutover: `planned_steps` shows it in the plan, " +
 			"apply walks the steps of the strategy, checks the rollback gates throughout every bake, and puts the weights back to what they " +
-			"were before the apply, in one call, when a gate fails or the apply is interrupted. Destroying a split leaves traffic as it is.",
+			"were before the apply, in one call, when a gate fails or the apply is interrupted. Destroying a split leaves traffic as it is " +
+			"(only a Lambda alias the split created itself is deleted).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<application>/<environment>/<service>`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -80,9 +83,18 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				"listener_arn": schema.StringAttribute{Optional: true, MarkdownDescription: "Listener whose default action forwards to the destinations."},
 				"rule_arn":     schema.StringAttribute{Optional: true, MarkdownDescription: "Listener rule whose forward action routes to the destinations."},
 			}),
-			"lambda_alias": single("Route with a Lambda alias: the primary version plus at most one weighted additional version.", map[string]schema.Attribute{
-				"function_name": schema.StringAttribute{Required: true, MarkdownDescription: "Function name or ARN."},
-				"alias":         schema.StringAttribute{Required: true, MarkdownDescription: "Alias name, e.g. `live`."},
+			"lambda_alias": single("Route with a Lambda alias: the primary version plus at most one weighted additional version. "+
+				"If the alias does not exist when the split is created, the split creates it on the declared weights (with no live traffic there is nothing to canary) "+
+				"and deletes it when the split is destroyed; an alias that already exists is adopted and left in place on destroy. "+
+				"No `aws_lambda_alias` is needed.", map[string]schema.Attribute{
+				"function_name": schema.StringAttribute{Required: true, MarkdownDescription: "Function name or ARN. Changing it replaces the split.",
+					PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+				"alias": schema.StringAttribute{Required: true, MarkdownDescription: "Alias name, e.g. `live`. Changing it replaces the split.",
+					PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+				"created": schema.BoolAttribute{Computed: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+					MarkdownDescription: "Whether the split created the alias (it did not exist when the split was created). " +
+						"If true, destroying the split deletes the alias; if false, the alias was adopted and destroying the split leaves it as it is. " +
+						"Kept in the ledger, so it survives import."},
 			}),
 			"route53": single("Route with Route 53 weighted records: one record set per destination, identified by the destination name. A simple record of the same name is replaced without a gap.", map[string]schema.Attribute{
 				"zone_id": schema.StringAttribute{Required: true, MarkdownDescription: "Hosted zone ID."},
@@ -163,8 +175,9 @@ func (r *trafficSplitResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if live, ok := r.apply(ctx, plan, "creating", &resp.Diagnostics); ok {
-		plan.LiveWeights = weightsValue(live)
+	if res, ok := r.apply(ctx, plan, "creating", &resp.Diagnostics); ok {
+		plan.LiveWeights = weightsValue(res.live)
+		plan.LambdaAlias = withAliasCreated(ctx, plan.LambdaAlias, res.aliasCreated, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	}
 }
@@ -180,45 +193,51 @@ func (r *trafficSplitResource) Update(ctx context.Context, req resource.UpdateRe
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	live, ok := r.apply(ctx, plan, "updating", &resp.Diagnostics)
+	res, ok := r.apply(ctx, plan, "updating", &resp.Diagnostics)
 	if ok {
-		plan.LiveWeights = weightsValue(live)
+		plan.LiveWeights = weightsValue(res.live)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
 	// Failed: keep the prior state, with the weights that are live now (the
 	// pre-apply ones after a rollback), so the next plan shows the cutover
 	// again.
-	if live != nil {
-		state.Destination = withLiveWeights(ctx, state.Destination, live, &resp.Diagnostics)
-		state.LiveWeights = weightsValue(live)
+	if res.live != nil {
+		state.Destination = withLiveWeights(ctx, state.Destination, res.live, &resp.Diagnostics)
+		state.LiveWeights = weightsValue(res.live)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// apply carries out the cutover to the planned weights under the lock. It
-// returns the live weights afterwards (nil if unknown) and whether it
-// succeeded.
-func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel, verb string, diags *diagnostics) (rollout.Weights, bool) {
+// applied is the outcome of apply: the live weights afterwards (nil if
+// unknown) and whether the split created its Lambda alias.
+type applied struct {
+	live         rollout.Weights
+	aliasCreated bool
+}
+
+// apply carries out the cutover to the planned weights under the lock and
+// says whether it succeeded.
+func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel, verb string, diags *diagnostics) (applied, bool) {
 	c := plan.decode(ctx, diags)
 	summary := fmt.Sprintf("%s golive traffic split (%s)", verb, c.id())
 	if diags.HasError() {
-		return nil, false
+		return applied{}, false
 	}
 	actor, err := r.data.aws.CallerIdentity(ctx)
 	if err != nil {
 		diags.AddError(summary, err.Error())
-		return nil, false
+		return applied{}, false
 	}
 	env, err := r.data.ledger.GetEnvironment(ctx, c.env)
 	if err != nil {
 		diags.AddError(summary, environmentLookupError(c.env, err))
-		return nil, false
+		return applied{}, false
 	}
 	dests, err := r.resolveDestinations(ctx, c)
 	if err != nil {
 		diags.AddError(summary, err.Error())
-		return nil, false
+		return applied{}, false
 	}
 	rt := r.router(c, dests)
 	unlock, err := r.data.lockService(ctx, ledger.LockRequest{
@@ -226,15 +245,19 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 	}, diags)
 	if err != nil {
 		diags.AddError(summary, err.Error())
-		return nil, false
+		return applied{}, false
 	}
 	defer unlock()
 
 	before, err := rt.Read(ctx)
+	if errors.Is(err, router.ErrNotFound) && c.router == "lambda_alias" && verb == "creating" {
+		return r.createAlias(ctx, c, dests, env, actor.ARN, summary, diags)
+	}
 	if err != nil {
 		diags.AddError(summary, err.Error())
-		return nil, false
+		return applied{}, false
 	}
+	res := applied{live: before, aliasCreated: c.aliasCreated()}
 	to := c.declared()
 	steps := rollout.PlanSteps(before, to, c.strategy)
 	description := rollout.Describe(before, to, steps, c.strategy)
@@ -245,12 +268,12 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 		override = checkReleaseSchedule(r.data.now(), *env, c.override, "shifting traffic of "+c.id()+" ("+description+")",
 			"golive_traffic_split", path.Root("destination"), diags)
 		if diags.HasError() {
-			return before, false
+			return res, false
 		}
 	}
-	if err := r.data.ledger.PutSplit(ctx, withActor(c.record(dests), actor.ARN)); err != nil {
+	if err := r.data.ledger.PutSplit(ctx, withActor(c.record(dests, res.aliasCreated), actor.ARN)); err != nil {
 		diags.AddError(summary, err.Error())
-		return before, false
+		return res, false
 	}
 	if len(steps) == 0 {
 		r.markLiveSlot(ctx, c, diags)
@@ -260,10 +283,10 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 			// weighted one.
 			if err := rt.Set(ctx, to); err != nil {
 				diags.AddError(summary, err.Error())
-				return before, false
+				return res, false
 			}
 		}
-		return before, true
+		return res, true
 	}
 	rec := r.data.newEventSink(env, c.service, actor.ARN)
 	defer rec.finish(ctx, diags)
@@ -281,13 +304,57 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 		diags.AddError(summary, err.Error())
 		rctx, cancel := detached(ctx, 30*time.Second)
 		defer cancel()
-		live, rerr := rt.Read(rctx)
-		if rerr != nil {
-			return nil, false
+		res.live, err = rt.Read(rctx)
+		if err != nil {
+			res.live = nil
 		}
-		return live, false
+		return res, false
 	}
-	return to, true
+	res.live = to
+	return res, true
+}
+
+// createAlias creates the Lambda alias a new split found missing, straight
+// on the declared weights: nothing is live on it, so there is nothing to
+// canary or roll back to. If recording the split fails, the alias goes again,
+// so a failed create leaves nothing behind.
+func (r *trafficSplitResource) createAlias(ctx context.Context, c splitConfig, dests []rollout.Destination, env *ledger.Environment, actor, summary string, diags *diagnostics) (applied, bool) {
+	alias := r.lambdaAlias(c, dests)
+	to := c.declared()
+	description := aliasCreationCutover(alias, to)
+	override := checkReleaseSchedule(r.data.now(), *env, c.override, "shifting traffic of "+c.id()+" ("+description+")",
+		"golive_traffic_split", path.Root("destination"), diags)
+	if diags.HasError() {
+		return applied{}, false
+	}
+	if err := alias.Create(ctx, to); err != nil {
+		diags.AddError(summary, err.Error())
+		return applied{}, false
+	}
+	if err := r.data.ledger.PutSplit(ctx, withActor(c.record(dests, true), actor)); err != nil {
+		undo, cancel := detached(ctx, 30*time.Second)
+		defer cancel()
+		if derr := alias.Delete(undo); derr != nil {
+			err = fmt.Errorf("%w\n\ndeleting the alias this apply created also failed, delete it by hand: %v", err, derr)
+		}
+		diags.AddError(summary, err.Error())
+		return applied{}, false
+	}
+	rec := r.data.newEventSink(env, c.service, actor)
+	defer rec.finish(ctx, diags)
+	if override != "" {
+		_ = rec.event(ctx, ledger.KindOverride, "allowed", "", "traffic shift: "+description, override)
+	}
+	_ = rec.event(ctx, ledger.KindCutoverCompleted, "succeeded", "", description, override)
+	tflog.Info(ctx, "golive created the Lambda alias of a traffic split", map[string]any{"split": c.id(), "cutover": description})
+	r.markLiveSlot(ctx, c, diags)
+	return applied{live: to, aliasCreated: true}, true
+}
+
+// aliasCreationCutover is the cutover of a split that creates its alias, in
+// words: "create Lambda alias api:live at blue=100 green=0 (no live traffic to canary)".
+func aliasCreationCutover(alias fmt.Stringer, to rollout.Weights) string {
+	return fmt.Sprintf("create %s at %s (no live traffic to canary)", alias, to)
 }
 
 func withActor(s ledger.Split, actor string) ledger.Split {
@@ -332,11 +399,21 @@ func (r *trafficSplitResource) Read(ctx context.Context, req resource.ReadReques
 		dests = append(dests, rollout.Destination{Name: d.Name, Target: d.Target})
 	}
 	live, err := r.router(c, dests).Read(ctx)
+	if errors.Is(err, router.ErrNotFound) {
+		// The alias (or its function) is gone: the next plan creates the
+		// split, and with it the alias, again.
+		tflog.Warn(ctx, "golive traffic split removed from state: what it routes with no longer exists", map[string]any{"split": c.id(), "error": err.Error()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("reading golive traffic split (%s)", c.id()), err.Error())
 		return
 	}
 	state.ID = types.StringValue(c.id())
+	if c.router == "lambda_alias" {
+		state.LambdaAlias = withAliasCreated(ctx, state.LambdaAlias, rec.AliasCreated, &resp.Diagnostics)
+	}
 	state.Destination = withLiveWeights(ctx, state.Destination, live, &resp.Diagnostics)
 	state.LiveWeights = weightsValue(live)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
@@ -349,15 +426,26 @@ func (r *trafficSplitResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	c := state.decode(ctx, &resp.Diagnostics)
+	summary := fmt.Sprintf("deleting golive traffic split (%s)", c.id())
 	// Traffic stays as it is: removing golive's management must never cut a
-	// service off. Only the record goes.
+	// service off. Only the record goes, and an alias the split created
+	// itself (nothing else routes with it).
+	detail := "traffic left as it was: " + weightsFrom(ctx, state.LiveWeights, &resp.Diagnostics).String()
+	if c.router == "lambda_alias" && c.aliasCreated() {
+		alias := r.lambdaAlias(c, nil)
+		if err := alias.Delete(ctx); err != nil {
+			resp.Diagnostics.AddError(summary, err.Error())
+			return
+		}
+		detail = fmt.Sprintf("deleted %s, which the split had created", alias)
+	}
 	if err := r.data.ledger.DeleteSplit(ctx, c.env, c.service); err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("deleting golive traffic split (%s)", c.id()), err.Error())
+		resp.Diagnostics.AddError(summary, err.Error())
 		return
 	}
 	if actor, err := r.data.aws.CallerIdentity(ctx); err == nil {
 		_, _ = r.data.ledger.RecordEvent(ctx, ledger.Event{Environment: c.env, Service: c.service, Kind: ledger.KindSplitDeleted, Outcome: "succeeded",
-			Actor: actor.ARN, Detail: "traffic left as it was: " + weightsFrom(ctx, state.LiveWeights, &resp.Diagnostics).String()})
+			Actor: actor.ARN, Detail: detail})
 	}
 }
 
@@ -393,7 +481,7 @@ func (r *trafficSplitResource) ImportState(ctx context.Context, req resource.Imp
 			"listener_arn": optionalString(rec.ListenerARN), "rule_arn": optionalString(rec.RuleARN)})})
 	case "lambda_alias":
 		m.LambdaAlias = types.ListValueMust(types.ObjectType{AttrTypes: lambdaAliasAttrTypes}, []attr.Value{types.ObjectValueMust(lambdaAliasAttrTypes, map[string]attr.Value{
-			"function_name": types.StringValue(rec.FunctionName), "alias": types.StringValue(rec.Alias)})})
+			"function_name": types.StringValue(rec.FunctionName), "alias": types.StringValue(rec.Alias), "created": types.BoolValue(rec.AliasCreated)})})
 	case "route53":
 		m.Route53 = types.ListValueMust(types.ObjectType{AttrTypes: route53AttrTypes}, []attr.Value{types.ObjectValueMust(route53AttrTypes, map[string]attr.Value{
 			"zone_id": types.StringValue(rec.ZoneID), "name": types.StringValue(rec.RecordName), "type": types.StringValue(rec.RecordType), "ttl": types.Int64Value(rec.TTL)})})

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -24,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -398,8 +400,16 @@ resource "golive_traffic_split" "api" {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
+		// The alias was there before the split: it stays after it, as it
+		// was (with the out-of-band weights of the last step).
+		CheckDestroy: checkAlias("2", map[string]float64{"1": 0.5}),
 		Steps: []resource.TestStep{
-			{Config: cfg(100, 0), Check: checkAlias("1", map[string]float64{})},
+			{
+				Config: cfg(100, 0),
+				Check:  checkAlias("1", map[string]float64{}),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("golive_traffic_split.api",
+					tfjsonpath.New("lambda_alias").AtSliceIndex(0).AtMapKey("created"), knownvalue.Bool(false))},
+			},
 			{Config: cfg(70, 30), Check: checkAlias("1", map[string]float64{"2": 0.3})},
 			{ResourceName: "golive_traffic_split.api", ImportState: true, ImportStateId: "shop/prod/api", ImportStateVerify: true,
 				ImportStateVerifyIgnore: []string{"strategy", "planned_steps", "cutover"}},
@@ -418,6 +428,149 @@ resource "golive_traffic_split" "api" {
 				Config:             cfg(0, 100),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// lambdaAliasSplit routes function's alias between versions 1 and 2 by
+// canary.
+func lambdaAliasSplit(function, alias string, v1, v2 int) string {
+	return fmt.Sprintf(`
+resource "golive_traffic_split" "api" {
+  environment = golive_environment.prod.id
+  service     = "api"
+  lambda_alias {
+    function_name = %q
+    alias         = %q
+  }
+  destination {
+    name   = "v1"
+    target = "1"
+    weight = %d
+  }
+  destination {
+    name   = "v2"
+    target = "2"
+    weight = %d
+  }
+  strategy {
+    canary {
+      steps = [20]
+      bake  = "1s"
+    }
+  }
+}
+`, function, alias, v1, v2)
+}
+
+// A split whose alias does not exist creates it on the declared weights
+// (no canary: nothing is live), owns it across import, and deletes it on
+// destroy; an alias deleted behind its back is created again.
+func TestAccTrafficSplit_lambdaAliasCreatedBySplit(t *testing.T) {
+	e := newTestEnv(t)
+	fn, err := emulator.NewLambda(context.Background(), e.cfg, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const alias = "stable" // the fixture has only "live"
+	lc := lambda.NewFromConfig(e.cfg)
+	cfg := func(v1, v2 int) string {
+		return e.providerBlock() + splitEnv + lambdaAliasSplit(fn.Function, alias, v1, v2)
+	}
+	checkAlias := func(primary string, additional map[string]float64) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			p, add, err := emulator.AliasRouting(context.Background(), e.cfg, fn.Function, alias)
+			if err != nil {
+				return err
+			}
+			if p != primary || !reflect.DeepEqual(add, additional) {
+				return fmt.Errorf("alias %s routes %s + %v, want %s + %v", alias, p, add, primary, additional)
+			}
+			return nil
+		}
+	}
+	created := tfjsonpath.New("lambda_alias").AtSliceIndex(0).AtMapKey("created")
+	createPlan := []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction("golive_traffic_split.api", plancheck.ResourceActionCreate),
+		plancheck.ExpectKnownValue("golive_traffic_split.api", tfjsonpath.New("planned_steps"), knownvalue.ListExact([]knownvalue.Check{
+			knownvalue.MapExact(map[string]knownvalue.Check{"v1": knownvalue.Int64Exact(100), "v2": knownvalue.Int64Exact(0)}),
+		})),
+		plancheck.ExpectKnownValue("golive_traffic_split.api", tfjsonpath.New("cutover"),
+			knownvalue.StringExact("create Lambda alias api:stable at v1=100 v2=0 (no live traffic to canary)")),
+		plancheck.ExpectUnknownValue("golive_traffic_split.api", created),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		CheckDestroy: func(*terraform.State) error {
+			_, err := lc.GetAlias(context.Background(), &lambda.GetAliasInput{FunctionName: aws.String(fn.Function), Name: aws.String(alias)})
+			var nf *lambdatypes.ResourceNotFoundException
+			if !errors.As(err, &nf) {
+				return fmt.Errorf("after destroy, GetAlias %s = %v; want ResourceNotFoundException: the split created the alias and must delete it", alias, err)
+			}
+			// The adopted alias of the fixture is untouched.
+			if _, err := lc.GetAlias(context.Background(), &lambda.GetAliasInput{FunctionName: aws.String(fn.Function), Name: aws.String("live")}); err != nil {
+				return fmt.Errorf("the other alias went too: %w", err)
+			}
+			return e.checkEventKinds("shop/prod", "api", []string{ledger.KindSplitDeleted})(nil)
+		},
+		Steps: []resource.TestStep{
+			// The environment first, so that the split's plan is known.
+			{Config: e.providerBlock() + splitEnv},
+			{
+				Config:           cfg(100, 0),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: createPlan},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("golive_traffic_split.api", created, knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("golive_traffic_split.api", tfjsonpath.New("live_weights"),
+						knownvalue.MapExact(map[string]knownvalue.Check{"v1": knownvalue.Int64Exact(100), "v2": knownvalue.Int64Exact(0)})),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkAlias("1", map[string]float64{}),
+					// One event, no steps: nothing was live to canary from.
+					func(*terraform.State) error {
+						events, _, err := e.ledger.Events(context.Background(), ledger.EventQuery{Environment: "shop/prod", Service: "api", Limit: 10})
+						if err != nil {
+							return err
+						}
+						if len(events) != 1 || events[0].Kind != ledger.KindCutoverCompleted || events[0].Outcome != "succeeded" ||
+							events[0].Detail != "create Lambda alias api:stable at v1=100 v2=0 (no live traffic to canary)" {
+							return fmt.Errorf("events of shop/prod/api: %+v, want one cutover_completed that says the alias was created", events)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// From here on, a change is an ordinary canary.
+				Config: cfg(0, 100),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("golive_traffic_split.api", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("golive_traffic_split.api", created, knownvalue.Bool(true)),
+					plancheck.ExpectKnownValue("golive_traffic_split.api", tfjsonpath.New("cutover"),
+						knownvalue.StringExact("v2 0 → 100: 20% for 1s, then 100%")),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					checkAlias("2", map[string]float64{}),
+					e.checkEventKinds("shop/prod", "api", []string{ledger.KindCutoverCompleted, ledger.KindTrafficStep, ledger.KindTrafficStep, ledger.KindCutoverStarted}),
+				),
+			},
+			{
+				// created comes back from the ledger.
+				ResourceName: "golive_traffic_split.api", ImportState: true, ImportStateId: "shop/prod/api", ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"strategy", "planned_steps", "cutover"},
+			},
+			{
+				// The alias is deleted behind golive's back: the split is
+				// gone from state and the next apply creates both again.
+				PreConfig: func() {
+					if _, err := lc.DeleteAlias(context.Background(), &lambda.DeleteAliasInput{FunctionName: aws.String(fn.Function), Name: aws.String(alias)}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           cfg(100, 0),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: createPlan},
+				Check:            checkAlias("1", map[string]float64{}),
 			},
 		},
 	})
