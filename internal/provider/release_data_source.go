@@ -23,14 +23,15 @@ func newReleaseDataSource() datasource.DataSource { return &releaseDataSource{} 
 type releaseDataSource struct{ data *providerData }
 
 type releaseModel struct {
-	Environment types.String `tfsdk:"environment"`
-	Service     types.String `tfsdk:"service"`
-	Version     types.String `tfsdk:"version"`
-	Slot        types.String `tfsdk:"slot"`
-	IdleSlot    types.String `tfsdk:"idle_slot"`
-	Slots       types.Map    `tfsdk:"slots"`
-	Verified    types.Bool   `tfsdk:"verified"`
-	DeployedAt  types.String `tfsdk:"deployed_at"`
+	Environment  types.String `tfsdk:"environment"`
+	Service      types.String `tfsdk:"service"`
+	Version      types.String `tfsdk:"version"`
+	Slot         types.String `tfsdk:"slot"`
+	IdleSlot     types.String `tfsdk:"idle_slot"`
+	Slots        types.Map    `tfsdk:"slots"`
+	Destinations types.Map    `tfsdk:"destinations"`
+	Verified     types.Bool   `tfsdk:"verified"`
+	DeployedAt   types.String `tfsdk:"deployed_at"`
 }
 
 func (d *releaseDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -44,11 +45,14 @@ func (d *releaseDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"environment": schema.StringAttribute{Required: true, MarkdownDescription: "Environment id, e.g. `shop/staging`.",
 				Validators: []validator.String{stringvalidator.RegexMatches(environmentIDPattern, "must be an environment id <application>/<name>")}},
-			"service":     schema.StringAttribute{Required: true, MarkdownDescription: "Service name.", Validators: nameValidators()},
-			"version":     schema.StringAttribute{Computed: true, MarkdownDescription: "Version of the live slot."},
-			"slot":        schema.StringAttribute{Computed: true, MarkdownDescription: "The live slot: the one a traffic split sends most traffic to, or the first deployed."},
-			"idle_slot":   schema.StringAttribute{Computed: true, MarkdownDescription: "With `blue` and `green` slots: the one that is not live (`blue` when nothing is live yet)."},
-			"slots":       schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Slot → version."},
+			"service":   schema.StringAttribute{Required: true, MarkdownDescription: "Service name.", Validators: nameValidators()},
+			"version":   schema.StringAttribute{Computed: true, MarkdownDescription: "Version of the live slot."},
+			"slot":      schema.StringAttribute{Computed: true, MarkdownDescription: "The live slot: the one a traffic split sends most traffic to, or the first deployed."},
+			"idle_slot": schema.StringAttribute{Computed: true, MarkdownDescription: "With `blue` and `green` slots: the one that is not live (`blue` when nothing is live yet)."},
+			"slots":     schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Slot → version."},
+			"destinations": schema.MapAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Slot → what a traffic split routes to for it: the target group ARN (ECS) or the published Lambda version. " +
+					"A blue/green Lambda module keeps the live slot on `destinations[slot]` while it deploys a new version to the idle one."},
 			"verified":    schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the live version passed its gates here."},
 			"deployed_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the live version was deployed (RFC 3339)."},
 		},
@@ -72,12 +76,13 @@ func (d *releaseDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	m.Version, m.Slot, m.DeployedAt = types.StringNull(), types.StringNull(), types.StringNull()
 	m.Verified = types.BoolValue(false)
-	slots := map[string]attr.Value{}
+	slots, destinations := map[string]attr.Value{}, map[string]attr.Value{}
 	live := ""
 	if rel != nil {
 		live = rel.LiveSlot
 		for name, s := range rel.Slots {
 			slots[name] = types.StringValue(s.Version)
+			destinations[name] = types.StringValue(s.Destination)
 		}
 		if s, ok := rel.Slots[live]; ok {
 			m.Slot, m.Version = types.StringValue(live), types.StringValue(s.Version)
@@ -86,6 +91,7 @@ func (d *releaseDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		}
 	}
 	m.Slots = types.MapValueMust(types.StringType, slots)
+	m.Destinations = types.MapValueMust(types.StringType, destinations)
 	m.IdleSlot = types.StringValue(idleSlot(live))
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
