@@ -54,7 +54,10 @@ resource "golive_traffic_split" "api" {
   }
 }
 
-# Lambda alias: 20 points more to version 8 every minute.
+# Lambda alias: 20 points more to version 8 every minute. If the alias
+# "live" does not exist yet, the split creates it on the declared weights
+# (lambda_alias[0].created = true) and deletes it on destroy; an existing
+# alias is adopted and left in place. No aws_lambda_alias is needed.
 resource "golive_traffic_split" "worker" {
   environment = "shop/prod"
   service     = "worker"
