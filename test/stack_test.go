@@ -38,6 +38,13 @@ type stack struct {
 // resolve, and points its providers at a fresh account in the emulator.
 func newStack(t *testing.T, rel string) *stack {
 	t.Helper()
+	return newStackIn(t, rel, emulator.NewAccountID())
+}
+
+// newStackIn is newStack in a given account, for a second stack that shares
+// another's account and ledger (a separate pipeline of the same team).
+func newStackIn(t *testing.T, rel, account string) *stack {
+	t.Helper()
 	srv := emulator.Shared(t)
 	root := repoRoot(t)
 	scratch := t.TempDir()
@@ -51,7 +58,6 @@ func newStack(t *testing.T, rel string) *stack {
 	for _, junk := range []string{".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup"} {
 		os.RemoveAll(filepath.Join(dir, junk))
 	}
-	account := emulator.NewAccountID()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cfg, err := srv.AccountConfig(ctx, account)
@@ -59,14 +65,23 @@ func newStack(t *testing.T, rel string) *stack {
 		t.Fatal(err)
 	}
 	s := &stack{t: t, Dir: dir, Account: account, AWS: cfg, Server: srv}
-	s.writeProviders()
-	s.Opts = &terraform.Options{
-		TerraformDir: dir,
-		NoColor:      true,
-		EnvVars:      s.Env(),
-		Vars:         map[string]any{},
-	}
+	s.configure()
 	return s
+}
+
+// configure points the providers at the emulator and sets the options of
+// every terraform call.
+func (s *stack) configure() {
+	s.writeProviders()
+	s.Opts = &terraform.Options{TerraformDir: s.Dir, NoColor: true, EnvVars: s.Env(), Vars: map[string]any{}}
+}
+
+// Sub is the configuration in the stack's subdirectory rel (a bootstrap
+// stack, say), working in the same account.
+func (s *stack) Sub(rel string) *stack {
+	sub := &stack{t: s.t, Dir: filepath.Join(s.Dir, rel), Account: s.Account, AWS: s.AWS, Server: s.Server}
+	sub.configure()
+	return sub
 }
 
 // Env is the environment of every terraform call: the emulator's static
@@ -93,34 +108,31 @@ var providerBlock = regexp.MustCompile(`(?m)^provider\s+"(aws|golive)"`)
 // (the examples) gets an override file that adds the role to assume; a
 // module fixture gets complete provider blocks.
 func (s *stack) writeProviders() {
-	declared := false
+	declared := map[string]bool{}
 	entries, _ := filepath.Glob(filepath.Join(s.Dir, "*.tf"))
 	for _, f := range entries {
 		b, err := os.ReadFile(f)
-		if err == nil && providerBlock.Match(b) {
-			declared = true
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for _, m := range providerBlock.FindAllSubmatch(b, -1) {
+			declared[string(m[1])] = true
 		}
 	}
 	role := emulator.RoleARN(s.Account)
-	var body string
-	if declared {
-		body = fmt.Sprintf(`# Written by the test harness: work in account %[1]s of the emulator.
-provider "aws" {
-  assume_role {
-    role_arn = %[2]q
-  }
-}
-
-provider "golive" {
-  assume_role {
-    role_arn = %[2]q
-  }
-}
-`, s.Account, role)
+	if len(declared) > 0 {
+		// Terraform refuses an override of a provider block that does not
+		// exist, so only the declared ones get one.
+		body := fmt.Sprintf("# Written by the test harness: work in account %s of the emulator.\n", s.Account)
+		for _, p := range []string{"aws", "golive"} {
+			if declared[p] {
+				body += fmt.Sprintf("\nprovider %q {\n  assume_role {\n    role_arn = %q\n  }\n}\n", p, role)
+			}
+		}
 		s.write("zz_test_override.tf", body)
 		return
 	}
-	body = fmt.Sprintf(`# Written by the test harness: the emulator, account %[1]s.
+	body := fmt.Sprintf(`# Written by the test harness: the emulator, account %[1]s.
 provider "aws" {
   region                      = %[3]q
   access_key                  = "test"
@@ -202,10 +214,51 @@ func (s *stack) ApplyE(vars map[string]any) (string, error) {
 	return terraform.InitAndApplyE(s.t, s.with(vars))
 }
 
+// SavePlan runs init (once) and `plan -out=planFile` with vars added to the
+// stack's, as a CI job saves the plan it shows for review.
+func (s *stack) SavePlan(vars map[string]any, planFile string) string {
+	s.t.Helper()
+	out, err := s.SavePlanE(vars, planFile)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return out
+}
+
+// SavePlanE is SavePlan that returns the failure instead of failing the test.
+func (s *stack) SavePlanE(vars map[string]any, planFile string) (string, error) {
+	s.t.Helper()
+	o := *s.with(vars)
+	o.PlanFilePath = planFile
+	return terraform.InitAndPlanE(s.t, &o)
+}
+
+// ApplyPlanE runs `apply planFile`: exactly the saved plan, no variables.
+func (s *stack) ApplyPlanE(planFile string) (string, error) {
+	s.t.Helper()
+	o := *s.Opts
+	o.PlanFilePath = planFile
+	return terraform.ApplyE(s.t, &o)
+}
+
+// PlanJSON is `terraform show -json planFile`.
+func (s *stack) PlanJSON(planFile string) string {
+	s.t.Helper()
+	o := *s.Opts
+	o.PlanFilePath = planFile
+	return terraform.Show(s.t, &o)
+}
+
 // PlanExitCode runs plan -detailed-exitcode: 0 no changes, 2 changes.
 func (s *stack) PlanExitCode(vars map[string]any) int {
 	s.t.Helper()
 	return terraform.InitAndPlanWithExitCode(s.t, s.with(vars))
+}
+
+// PlanE runs init and plan, returning a refusal instead of failing the test.
+func (s *stack) PlanE(vars map[string]any) (string, error) {
+	s.t.Helper()
+	return terraform.InitAndPlanE(s.t, s.with(vars))
 }
 
 // Destroy removes everything the stack created; call it with t.Cleanup
@@ -219,7 +272,9 @@ func (s *stack) Output(name string) string { return terraform.Output(s.t, s.Opts
 
 func (s *stack) OutputList(name string) []string { return terraform.OutputList(s.t, s.Opts, name) }
 
-func (s *stack) OutputMap(name string) map[string]string { return terraform.OutputMap(s.t, s.Opts, name) }
+func (s *stack) OutputMap(name string) map[string]string {
+	return terraform.OutputMap(s.t, s.Opts, name)
+}
 
 // with sets vars on the stack's options (they stay for later calls, such as
 // Destroy, which needs the same variables).
