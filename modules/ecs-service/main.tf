@@ -113,6 +113,13 @@ resource "golive_deployment" "slot" {
     }
   }
 
+  dynamic "override" {
+    for_each = var.override_reason == null ? [] : [var.override_reason]
+    content {
+      reason = override.value
+    }
+  }
+
   depends_on = [aws_lb_listener_rule.this, terraform_data.upstream]
 }
 
@@ -150,6 +157,13 @@ resource "golive_traffic_split" "this" {
           interval  = strategy.value.interval
         }
       }
+    }
+  }
+
+  dynamic "override" {
+    for_each = var.override_reason == null ? [] : [var.override_reason]
+    content {
+      reason = override.value
     }
   }
 

@@ -162,3 +162,14 @@ variable "promote_after" {
   type        = list(string)
   default     = []
 }
+
+variable "override_reason" {
+  description = "Bypass the promotion, freeze and deploy-window gates for this release, e.g. \"hotfix INC-1234\". The reason is recorded in the ledger with the caller's identity. null: gates apply."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.override_reason == null || length(trimspace(coalesce(var.override_reason, " "))) > 0
+    error_message = "override_reason must say why the gates are bypassed; leave it null to keep them."
+  }
+}

@@ -80,3 +80,38 @@ run "rejects_bad_environment_id" {
   }
   expect_failures = [var.environment_id]
 }
+
+run "override_reaches_deployments_and_split" {
+  command = plan
+  variables {
+    override_reason = "hotfix INC-1234"
+  }
+  override_data {
+    target = data.golive_release.this
+    values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0", green = "1.0.0" } }
+  }
+  assert {
+    condition     = golive_deployment.slot["green"].override[0].reason == "hotfix INC-1234" && golive_traffic_split.this.override[0].reason == "hotfix INC-1234"
+    error_message = "the override reason must reach both deployments and the traffic split"
+  }
+}
+
+run "no_override_by_default" {
+  command = plan
+  override_data {
+    target = data.golive_release.this
+    values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0", green = "1.0.0" } }
+  }
+  assert {
+    condition     = length(golive_deployment.slot["green"].override) == 0 && length(golive_traffic_split.this.override) == 0
+    error_message = "gates must apply unless an override reason is given"
+  }
+}
+
+run "rejects_blank_override_reason" {
+  command = plan
+  variables {
+    override_reason = "  "
+  }
+  expect_failures = [var.override_reason]
+}
