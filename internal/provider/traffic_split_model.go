@@ -183,6 +183,26 @@ func (m trafficSplitModel) decode(ctx context.Context, diags *diag.Diagnostics) 
 	return c
 }
 
+// rollbackDescription says, for the plan's cutover text, what rolls a
+// cutover back: "; roll back if alarm api-5xx fires", or "" without gates.
+func (c splitConfig) rollbackDescription() string {
+	var conds []string
+	switch len(c.alarms) {
+	case 0:
+	case 1:
+		conds = append(conds, fmt.Sprintf("alarm %s fires", c.alarms[0]))
+	default:
+		conds = append(conds, fmt.Sprintf("any of alarms %s fires", strings.Join(c.alarms, ", ")))
+	}
+	for _, h := range c.http {
+		conds = append(conds, fmt.Sprintf("%s does not answer %d", h.URL.ValueString(), h.ExpectStatus.ValueInt64()))
+	}
+	if len(conds) == 0 {
+		return ""
+	}
+	return "; roll back if " + strings.Join(conds, " or ")
+}
+
 // declared is the declared weights by destination name.
 func (c splitConfig) declared() rollout.Weights {
 	w := rollout.Weights{}

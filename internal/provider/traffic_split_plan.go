@@ -180,6 +180,9 @@ func (r *trafficSplitResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if cutover == "" {
 		steps = rollout.PlanSteps(from, to, c.strategy)
 		cutover = rollout.Describe(from, to, steps, c.strategy)
+		if len(steps) > 1 {
+			cutover += c.rollbackDescription()
+		}
 	}
 	if len(steps) == 0 && state != nil {
 		plan.PlannedSteps, plan.Cutover = state.PlannedSteps, state.Cutover

@@ -74,7 +74,7 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"planned_steps": schema.ListAttribute{Computed: true, ElementType: plannedStepType,
 				MarkdownDescription: "The steps of the latest planned cutover, each a map of destination name to weight; the last is the declared weights. Known at plan time, so `terraform plan` shows the cutover."},
 			"cutover": schema.StringAttribute{Computed: true,
-				MarkdownDescription: "The latest planned cutover in words, e.g. `green 0 → 100: 10% for 5m, 50% for 5m, then 100%`."},
+				MarkdownDescription: "The latest planned cutover in words, with the gates that roll it back, e.g. `green 0 → 100: 10% for 5m, 50% for 5m, then 100%; roll back if alarm shop-prod-5xx fires`."},
 			"live_weights": schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
 				MarkdownDescription: "Weights as read from AWS, by destination name; anything live that no destination declares appears under its raw identifier (target group ARN, version, record set identifier)."},
 		},

@@ -240,7 +240,11 @@ func TestAccTrafficSplit_alarmDuringBakeRollsBack(t *testing.T) {
 						}
 					}()
 				},
-				Config:      e.providerBlock() + splitEnv + albSplit(f, 0, 100, gated),
+				Config: e.providerBlock() + splitEnv + albSplit(f, 0, 100, gated),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue("golive_traffic_split.api", tfjsonpath.New("cutover"),
+						knownvalue.StringExact("green 0 → 100: 10% for 6s, 50% for 6s, then 100%; roll back if alarm shop-prod-api-5xx fires")),
+				}},
 				ExpectError: errorPattern(`shifting traffic for shop/prod/api at step 1 of 3: alarm "shop-prod-api-5xx" is ALARM.*traffic rolled back to blue=100 green=0`),
 			},
 			{
