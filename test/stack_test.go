@@ -214,7 +214,7 @@ func (s *stack) ApplyE(vars map[string]any) (string, error) {
 	return terraform.InitAndApplyE(s.t, s.with(vars))
 }
 
-// SavePlan runs init (once) and `plan -out=planFile` with vars added to the
+// SavePlan runs init and `plan -out=planFile` with vars added to the
 // stack's, as a CI job saves the plan it shows for review.
 func (s *stack) SavePlan(vars map[string]any, planFile string) string {
 	s.t.Helper()
