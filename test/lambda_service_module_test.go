@@ -1,0 +1,186 @@
+package test
+
+import (
+	"archive/zip"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/gruntwork-io/terratest/modules/terraform"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+)
+
+// TestLambdaServiceModule releases three versions of a function through
+// modules/lambda-service: 1.0.0 creates the alias on its version, the same
+// version again changes nothing, 2.0.0 goes live by canary, and a bad 3.0.0
+// whose error alarm fires mid-canary is rolled back by itself.
+func TestLambdaServiceModule(t *testing.T) {
+	t.Parallel()
+	const env, function, alias = "lambdatest/dev", "lambdatest-dev-api", "live"
+	s := newStack(t, "test/fixtures/lambda-service")
+	s.CreateLedger()
+	pkg := filepath.Join(s.Dir, "api.zip")
+	lc := lambda.NewFromConfig(s.AWS)
+	ctx := context.Background()
+
+	// Runs after the destroy below (cleanups run last registered first):
+	// the split deleted the alias it had created, and the function is gone.
+	t.Cleanup(func() {
+		if t.Failed() {
+			return
+		}
+		if _, err := lc.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(function)}); !isNotFound(err) {
+			t.Errorf("after destroy, GetFunction %s = %v; want ResourceNotFoundException", function, err)
+		}
+		want := fmt.Sprintf("deleted Lambda alias %s:%s, which the split had created", function, alias)
+		if e := findEvent(s.Events(env, 100), ledger.KindSplitDeleted); e == nil || e.Detail != want {
+			t.Errorf("after destroy, the ledger's traffic_split_deleted event = %+v, want detail %q", e, want)
+		}
+	})
+	t.Cleanup(s.Destroy)
+
+	// 1.0.0: nothing is live, so the split creates the alias on the first
+	// published version at once.
+	writePackage(t, pkg, "1.0.0")
+	s.Apply(map[string]any{"release": "1.0.0", "package": pkg})
+	wantAlias(t, lc, function, alias, "1", nil)
+	if got := s.Output("alias_created"); got != "true" {
+		t.Errorf("alias_created = %q, want true", got)
+	}
+	if got := s.Output("live_slot"); got != "blue" {
+		t.Errorf("live_slot = %q, want blue", got)
+	}
+
+	// The same version again: nothing to do.
+	if code := s.PlanExitCode(nil); code != 0 {
+		t.Errorf("re-applying the live version plans changes (exit code %d)", code)
+	}
+
+	// 2.0.0 by canary: the plan shows the cutover, the alias ends on the
+	// new version, the ledger has every step.
+	writePackage(t, pkg, "2.0.0")
+	plan := terraform.InitAndPlan(t, s.with(map[string]any{"release": "2.0.0"}))
+	if want := `-> "green 0 → 100: 10% for 2s, 50% for 2s, then 100%"`; !strings.Contains(plan, want) {
+		t.Errorf("the plan of 2.0.0 does not show %s:\n%s", want, plan)
+	}
+	s.Apply(nil)
+	wantAlias(t, lc, function, alias, "2", nil)
+	wantSteps(t, s.Events(env, 100), "blue=90 green=10", "blue=50 green=50", "blue=0 green=100")
+
+	// 3.0.0 is bad: its error alarm fires while the 10% step bakes.
+	writePackage(t, pkg, "3.0.0")
+	fired := emulator.FireAlarmWhen(s.AWS, s.Output("alarm_name"), "errors above threshold", 5*time.Minute, func(ctx context.Context) bool {
+		_, add, err := emulator.AliasRouting(ctx, s.AWS, function, alias)
+		return err == nil && len(add) > 0
+	})
+	_, err := s.ApplyE(map[string]any{"release": "3.0.0"})
+	if ferr := <-fired; ferr != nil {
+		t.Fatal(ferr)
+	}
+	// Terraform wraps the message: compare with single spaces.
+	if want := `at step 1 of 3: alarm "lambdatest-dev-api-errors" is ALARM: errors above threshold; traffic rolled back to blue=0 green=100`; err == nil || !strings.Contains(strings.Join(strings.Fields(err.Error()), " "), want) {
+		t.Fatalf("apply of 3.0.0 = %v; want it to fail with %q", err, want)
+	}
+	// Back on 2.0.0, in the alias and in the ledger.
+	wantAlias(t, lc, function, alias, "2", nil)
+	rb := findEvent(s.Events(env, 100), ledger.KindRolledBack)
+	if rb == nil || rb.Outcome != "rolled_back" || rb.Detail != "at step 1 of 3, back to blue=0 green=100" || !strings.Contains(rb.Reason, "lambdatest-dev-api-errors") {
+		t.Errorf("rollback event = %+v; want rolled_back at step 1 of 3 back to blue=0 green=100, naming the alarm", rb)
+	}
+	rel, err := s.Ledger().GetRelease(ctx, env, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel.LiveSlot != "green" || rel.Slots["green"].Version != "2.0.0" || rel.Slots["green"].Destination != "2" {
+		t.Errorf("release record after the rollback: live %s, green %+v; want green live on 2.0.0 (Lambda version 2)", rel.LiveSlot, rel.Slots["green"])
+	}
+}
+
+// writePackage writes a deployment package whose handler answers version,
+// so every release's code differs.
+func writePackage(t *testing.T, path, version string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	w, err := zw.Create("index.py")
+	if err == nil {
+		_, err = fmt.Fprintf(w, "def handler(event, context):\n    return {'version': %q}\n", version)
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("writing %s: %v", path, err)
+	}
+}
+
+// wantAlias checks, through the Lambda API, the alias's primary version and
+// additional version weights (nil: none).
+func wantAlias(t *testing.T, lc *lambda.Client, function, alias, primary string, additional map[string]float64) {
+	t.Helper()
+	out, err := lc.GetAlias(context.Background(), &lambda.GetAliasInput{FunctionName: aws.String(function), Name: aws.String(alias)})
+	if err != nil {
+		t.Fatalf("reading alias %s:%s: %v", function, alias, err)
+	}
+	var add map[string]float64
+	if out.RoutingConfig != nil && len(out.RoutingConfig.AdditionalVersionWeights) > 0 {
+		add = out.RoutingConfig.AdditionalVersionWeights
+	}
+	if got := aws.ToString(out.FunctionVersion); got != primary || fmt.Sprint(add) != fmt.Sprint(additional) {
+		t.Errorf("alias %s:%s routes to version %s + %v, want %s + %v", function, alias, got, add, primary, additional)
+	}
+}
+
+// wantSteps checks that the newest cutover in events (newest first) started,
+// reached exactly the steps given, in order, and completed.
+func wantSteps(t *testing.T, events []ledger.Event, steps ...string) {
+	t.Helper()
+	var got []string
+	for _, e := range events {
+		if e.Service != "api" {
+			continue
+		}
+		got = append(got, e.Kind+" "+e.Detail)
+		if e.Kind == ledger.KindCutoverStarted {
+			break
+		}
+	}
+	want := []string{ledger.KindCutoverCompleted + " " + steps[len(steps)-1]}
+	for i := len(steps) - 1; i >= 0; i-- {
+		want = append(want, fmt.Sprintf("%s step %d of %d: %s", ledger.KindTrafficStep, i+1, len(steps), steps[i]))
+	}
+	if len(got) != len(want)+1 || strings.Join(got[:len(want)], "\n") != strings.Join(want, "\n") || !strings.HasPrefix(got[len(want)], ledger.KindCutoverStarted+" ") {
+		t.Errorf("newest cutover in the ledger, newest first:\n%s\nwant:\n%s\n%s ...", strings.Join(got, "\n"), strings.Join(want, "\n"), ledger.KindCutoverStarted)
+	}
+}
+
+// findEvent is the newest event of kind, or nil.
+func findEvent(events []ledger.Event, kind string) *ledger.Event {
+	for i := range events {
+		if events[i].Kind == kind {
+			return &events[i]
+		}
+	}
+	return nil
+}
+
+func isNotFound(err error) bool {
+	var nf *lambdatypes.ResourceNotFoundException
+	return errors.As(err, &nf)
+}
