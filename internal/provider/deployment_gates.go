@@ -36,7 +36,7 @@ func (r *deploymentResource) checkDeploymentGates(ctx context.Context, c deployC
 			diags.AddError("checking promotion", err.Error())
 			return nil, nil
 		case v.Status != "verified":
-			why = fmt.Sprintf("its deployment to %s is %s (since %s)", source, v.Status, v.FirstDeployedAt.Format("2006-01-02T15:04:05Z07:00"))
+			why = fmt.Sprintf("its latest deployment to %s is %s (first deployed there at %s)", source, v.Status, v.FirstDeployedAt.Format("2006-01-02T15:04:05Z07:00"))
 		}
 		if why != "" {
 			msg := fmt.Sprintf("%s@%s may enter %s only after it is verified in %s (promotes_from), but %s. "+
