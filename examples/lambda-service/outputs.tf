@@ -1,0 +1,19 @@
+output "alias_arn" {
+  description = "Invoke this ARN: the alias carries the traffic."
+  value       = module.api.alias_arn
+}
+
+output "live_slot" {
+  description = "The slot that has the traffic after this apply."
+  value       = module.api.live_slot
+}
+
+output "lambda_versions" {
+  description = "Published Lambda version per slot."
+  value       = module.api.lambda_versions
+}
+
+output "cutover" {
+  description = "The cutover of the latest plan, in words."
+  value       = module.api.cutover
+}
