@@ -3,6 +3,7 @@ package test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -49,14 +50,11 @@ func newStackIn(t *testing.T, rel, account string) *stack {
 	root := repoRoot(t)
 	scratch := t.TempDir()
 	dir := filepath.Join(scratch, rel)
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, rel))); err != nil {
+	if err := copyConfig(filepath.Join(root, rel), dir); err != nil {
 		t.Fatalf("copying %s: %v", rel, err)
 	}
 	if err := os.Symlink(filepath.Join(root, "modules"), filepath.Join(scratch, "modules")); err != nil {
 		t.Fatal(err)
-	}
-	for _, junk := range []string{".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup"} {
-		os.RemoveAll(filepath.Join(dir, junk))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -106,10 +104,14 @@ var providerBlock = regexp.MustCompile(`(?m)^provider\s+"(aws|golive)"`)
 // writeProviders points hashicorp/aws and golive at the emulator, in the
 // stack's account. A configuration that declares its own provider blocks
 // (the examples) gets an override file that adds the role to assume; a
-// module fixture gets complete provider blocks.
+// module fixture gets complete provider blocks. A directory without .tf
+// files (a Terragrunt tree, whose root generates the providers) gets none.
 func (s *stack) writeProviders() {
 	declared := map[string]bool{}
 	entries, _ := filepath.Glob(filepath.Join(s.Dir, "*.tf"))
+	if len(entries) == 0 {
+		return
+	}
 	for _, f := range entries {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -283,6 +285,39 @@ func (s *stack) with(vars map[string]any) *terraform.Options {
 		s.Opts.Vars[k] = v
 	}
 	return s.Opts
+}
+
+// copyConfig copies the configuration tree src to dst, leaving out what
+// earlier local runs left behind: working directories, lock files, state.
+func copyConfig(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch d.Name() {
+		case ".terraform", ".terragrunt-cache":
+			return filepath.SkipDir
+		case ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup":
+			return nil
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		info, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, info.Mode().Perm())
+	})
 }
 
 func repoRoot(t *testing.T) string {
