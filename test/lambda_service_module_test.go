@@ -70,7 +70,7 @@ func TestLambdaServiceModule(t *testing.T) {
 	// new version, the ledger has every step.
 	writePackage(t, pkg, "2.0.0")
 	plan := terraform.InitAndPlan(t, s.with(map[string]any{"release": "2.0.0"}))
-	if want := `-> "green 0 → 100: 10% for 2s, 50% for 2s, then 100%"`; !strings.Contains(plan, want) {
+	if want := `-> "green 0 → 100: 10% for 2s, 50% for 2s, then 100%; roll back if alarm lambdatest-dev-api-errors fires"`; !strings.Contains(plan, want) {
 		t.Errorf("the plan of 2.0.0 does not show %s:\n%s", want, plan)
 	}
 	s.Apply(nil)
