@@ -157,7 +157,7 @@ func TestCIExample(t *testing.T) {
 	if err == nil {
 		t.Fatalf("production took 2.0.0 after staging's verification of it failed:\n%s", out)
 	}
-	gate := "api@2.0.0 may enter shop/prod only after it is verified in shop/staging (promotes_from), but its deployment to shop/staging is failed"
+	gate := "api@2.0.0 may enter shop/prod only after it is verified in shop/staging (promotes_from), but its latest deployment to shop/staging is failed"
 	if o := flat(out); !strings.Contains(o, "version not verified upstream") || !strings.Contains(o, gate) {
 		t.Errorf("apply failed without the promotion gate's message %q:\n%s", gate, out)
 	}
