@@ -42,8 +42,12 @@ func (a *ALB) String() string {
 
 // Read returns the forward action's weights as percentages. ALB weights are
 // relative (0-999); AWS reports a plain forward as one group of weight 1.
+// A missing rule is an error that wraps ErrNotFound.
 func (a *ALB) Read(ctx context.Context) (rollout.Weights, error) {
 	actions, i, err := a.forwardAction(ctx)
+	if errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading weights of %s: %w", a, err)
 	}
@@ -76,14 +80,8 @@ func (a *ALB) Set(ctx context.Context, w rollout.Weights) error {
 	if err != nil {
 		return fmt.Errorf("setting %s on %s: %w", w, a, err)
 	}
-	var groups []elbtypes.TargetGroupTuple
-	for _, t := range byTarget(w, a.dests) {
-		if t.declared || t.weight > 0 {
-			groups = append(groups, elbtypes.TargetGroupTuple{TargetGroupArn: aws.String(t.target), Weight: aws.Int32(int32(t.weight))})
-		}
-	}
 	fwd := actions[i]
-	cfg := &elbtypes.ForwardActionConfig{TargetGroups: groups}
+	cfg := &elbtypes.ForwardActionConfig{TargetGroups: forwardGroups(w, a.dests)}
 	if fwd.ForwardConfig != nil {
 		cfg.TargetGroupStickinessConfig = fwd.ForwardConfig.TargetGroupStickinessConfig
 	}
@@ -121,14 +119,11 @@ func (a *ALB) actions(ctx context.Context) ([]elbtypes.Action, error) {
 		return nil, fmt.Errorf("exactly one of a listener ARN and a rule ARN must be set, got listener %q and rule %q", a.listener, a.rule)
 	}
 	if a.rule != "" {
-		out, err := a.client.DescribeRules(ctx, &elbv2.DescribeRulesInput{RuleArns: []string{a.rule}})
+		r, err := a.describeRule(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if len(out.Rules) != 1 {
-			return nil, errors.New("rule not found")
-		}
-		return out.Rules[0].Actions, nil
+		return r.Actions, nil
 	}
 	out, err := a.client.DescribeListeners(ctx, &elbv2.DescribeListenersInput{ListenerArns: []string{a.listener}})
 	if err != nil {

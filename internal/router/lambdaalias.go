@@ -16,8 +16,9 @@ import (
 var _ rollout.Router = (*LambdaAlias)(nil)
 
 // ErrNotFound is wrapped by a router's Read when the object it routes with
-// does not exist (so far only a Lambda alias, or its function, reports it:
-// a split can create an alias, not a listener or a zone).
+// does not exist: a Lambda alias (or its function) or an ALB listener rule,
+// the objects a split can create. A missing listener or zone is an ordinary
+// error.
 var ErrNotFound = errors.New("does not exist")
 
 // LambdaAlias routes with an alias: a primary version plus at most one
