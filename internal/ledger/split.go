@@ -27,6 +27,8 @@ type Split struct {
 	Router       string             `dynamodbav:"router"` // alb | lambda_alias | route53
 	ListenerARN  string             `dynamodbav:"listener_arn,omitempty"`
 	RuleARN      string             `dynamodbav:"rule_arn,omitempty"`
+	RuleCreated  bool               `dynamodbav:"rule_created,omitempty"` // the split created RuleARN on ListenerARN, so its destroy deletes it
+	Rule         *SplitRule         `dynamodbav:"rule,omitempty"`         // the created rule's priority and conditions, for import
 	FunctionName string             `dynamodbav:"function_name,omitempty"`
 	Alias        string             `dynamodbav:"alias,omitempty"`
 	AliasCreated bool               `dynamodbav:"alias_created,omitempty"` // the split created Alias, so its destroy deletes it
@@ -37,6 +39,14 @@ type Split struct {
 	Destinations []SplitDestination `dynamodbav:"destinations"`
 	UpdatedAt    time.Time          `dynamodbav:"updated_at"`
 	UpdatedBy    string             `dynamodbav:"updated_by"`
+}
+
+// SplitRule is the priority and conditions of a listener rule a split
+// created.
+type SplitRule struct {
+	Priority     int64    `dynamodbav:"priority"`
+	PathPatterns []string `dynamodbav:"path_patterns,omitempty"`
+	HostHeaders  []string `dynamodbav:"host_headers,omitempty"`
 }
 
 // SplitDestination is one declared destination.
