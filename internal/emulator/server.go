@@ -24,6 +24,9 @@ type Server struct {
 	URL  string
 	cmd  *exec.Cmd
 	logs *bytes.Buffer
+	// recording is moto's request recording file (see recorder.go); moto
+	// writes it to its working directory unless told otherwise.
+	recording string
 }
 
 // Options tune the emulator process.
@@ -46,7 +49,14 @@ func Start(opts Options) (*Server, error) {
 	}
 	s := &Server{URL: "http://127.0.0.1:" + strconv.Itoa(port), logs: &bytes.Buffer{}}
 	s.cmd = exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	s.cmd.Env = append(os.Environ(), "MOTO_ECS_SERVICE_RUNNING="+strconv.Itoa(opts.ECSServiceRunning))
+	rec, err := os.CreateTemp("", "golive-moto-recording-*.jsonl")
+	if err != nil {
+		return nil, fmt.Errorf("creating the emulator's recording file: %w", err)
+	}
+	rec.Close()
+	s.recording = rec.Name()
+	s.cmd.Env = append(os.Environ(), "MOTO_ECS_SERVICE_RUNNING="+strconv.Itoa(opts.ECSServiceRunning),
+		"MOTO_RECORDER_FILEPATH="+s.recording)
 	s.cmd.Stdout = s.logs
 	s.cmd.Stderr = s.logs
 	// Own process group, so Stop also ends anything moto spawned; and a
@@ -54,6 +64,7 @@ func Start(opts Options) (*Server, error) {
 	// (which skips TestMain's Stop) does not leave moto running.
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := s.cmd.Start(); err != nil {
+		os.Remove(s.recording)
 		return nil, fmt.Errorf("starting moto_server: %w", err)
 	}
 	if err := s.waitReady(30 * time.Second); err != nil {
@@ -82,6 +93,7 @@ func (s *Server) Stop() {
 		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 	}
+	os.Remove(s.recording)
 }
 
 // Reset wipes every account's state.
