@@ -15,10 +15,12 @@ import (
 )
 
 // applied is the outcome of apply: the live weights afterwards (nil if
-// unknown) and whether the split created its Lambda alias.
+// unknown), whether the split created its Lambda alias, and the ARN of the
+// listener rule it created.
 type applied struct {
 	live         rollout.Weights
 	aliasCreated bool
+	ruleARN      string
 }
 
 // apply carries out the cutover to the planned weights under the lock and
@@ -54,6 +56,17 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 	}
 	defer unlock()
 
+	if c.rule != nil {
+		if verb == "creating" {
+			return r.createRule(ctx, c, dests, env, actor.ARN, summary, diags)
+		}
+		// Priority and conditions decide which requests reach the split,
+		// not how they are divided: set in place, before any cutover.
+		if _, err := r.albRouter(c, dests).UpdateRule(ctx, *c.rule); err != nil {
+			diags.AddError(summary, err.Error())
+			return applied{}, false
+		}
+	}
 	before, err := rt.Read(ctx)
 	if errors.Is(err, router.ErrNotFound) && c.router == "lambda_alias" && verb == "creating" {
 		return r.createAlias(ctx, c, dests, env, actor.ARN, summary, diags)

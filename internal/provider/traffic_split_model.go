@@ -35,11 +35,6 @@ type trafficSplitModel struct {
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
-type albModel struct {
-	ListenerARN types.String `tfsdk:"listener_arn"`
-	RuleARN     types.String `tfsdk:"rule_arn"`
-}
-
 type lambdaAliasModel struct {
 	FunctionName types.String `tfsdk:"function_name"`
 	Alias        types.String `tfsdk:"alias"`
@@ -89,7 +84,6 @@ type httpGateModel struct {
 }
 
 var (
-	albAttrTypes         = map[string]attr.Type{"listener_arn": types.StringType, "rule_arn": types.StringType}
 	destinationAttrTypes = map[string]attr.Type{"name": types.StringType, "deployment": types.StringType, "target": types.StringType, "weight": types.Int64Type}
 	plannedStepType      = types.MapType{ElemType: types.Int64Type}
 )
@@ -101,6 +95,7 @@ type splitConfig struct {
 	env, service string
 	router       string // alb | lambda_alias | route53
 	alb          *albModel
+	rule         *router.ALBRule // the listener rule the split owns (alb.rule); nil if none
 	lambda       *lambdaAliasModel
 	route53      *route53Model
 	destinations []destinationModel
@@ -130,7 +125,9 @@ func (m trafficSplitModel) decode(ctx context.Context, diags *diag.Diagnostics) 
 	}
 	if l := decodeList[albModel](ctx, m.ALB, &c.known, diags); len(l) > 0 {
 		c.router, c.alb = "alb", &l[0]
-		if m.ALB.IsUnknown() || l[0].ListenerARN.IsUnknown() || l[0].RuleARN.IsUnknown() {
+		c.rule = decodeALBRule(ctx, l[0].Rule, &c.known, diags)
+		// An owned rule's ARN is unknown until the split creates it.
+		if m.ALB.IsUnknown() || l[0].ListenerARN.IsUnknown() || (l[0].RuleARN.IsUnknown() && c.rule == nil) {
 			c.known = false
 		}
 	}
@@ -235,7 +232,7 @@ func (r *trafficSplitResource) resolveDestinations(ctx context.Context, c splitC
 func (r *trafficSplitResource) router(c splitConfig, dests []rollout.Destination) rollout.Router {
 	switch c.router {
 	case "alb":
-		return router.NewALB(r.data.aws.ELBv2(), c.alb.ListenerARN.ValueString(), c.alb.RuleARN.ValueString(), dests)
+		return r.albRouter(c, dests)
 	case "lambda_alias":
 		return r.lambdaAlias(c, dests)
 	default:
@@ -290,6 +287,7 @@ func (c splitConfig) record(dests []rollout.Destination, aliasCreated bool) ledg
 	switch c.router {
 	case "alb":
 		s.ListenerARN, s.RuleARN = c.alb.ListenerARN.ValueString(), c.alb.RuleARN.ValueString()
+		s.RuleCreated, s.Rule = c.rule != nil, ruleRecord(c.rule)
 	case "lambda_alias":
 		s.FunctionName, s.Alias, s.AliasCreated = c.lambda.FunctionName.ValueString(), c.lambda.Alias.ValueString(), aliasCreated
 	case "route53":

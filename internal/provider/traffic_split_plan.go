@@ -33,9 +33,8 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 			fmt.Sprintf("a traffic split needs exactly one of the blocks alb, lambda_alias and route53; this one has %d", routers))
 	}
 	c := m.decode(ctx, diags)
-	if c.alb != nil && !c.alb.ListenerARN.IsUnknown() && !c.alb.RuleARN.IsUnknown() && c.alb.ListenerARN.IsNull() == c.alb.RuleARN.IsNull() {
-		diags.AddAttributeError(path.Root("alb").AtListIndex(0).AtName("listener_arn"), "exactly one of listener_arn and rule_arn",
-			"alb: set listener_arn (the listener's default action) or rule_arn (a listener rule), not both and not neither")
+	if c.alb != nil {
+		validateALB(c, diags)
 	}
 
 	// Destinations.
@@ -149,6 +148,14 @@ func (r *trafficSplitResource) ModifyPlan(ctx context.Context, req resource.Modi
 	cutover := ""
 	if state != nil && !state.LiveWeights.IsNull() {
 		from = weightsFrom(ctx, state.LiveWeights, &resp.Diagnostics)
+	} else if c.rule != nil {
+		// Create makes the rule on the declared weights at once; its
+		// targets need not be known for that to be said.
+		if _, err := r.resolveDestinations(ctx, c); err != nil && !errors.Is(err, errDeploymentNotRecorded) {
+			resp.Diagnostics.AddAttributeError(path.Root("destination"), "resolving destinations", err.Error())
+			return
+		}
+		from, steps, cutover = rollout.Weights{}, []rollout.Weights{to}, ruleCreationCutover(*c.rule, to)
 	} else {
 		dests, err := r.resolveDestinations(ctx, c)
 		if errors.Is(err, errDeploymentNotRecorded) {

@@ -53,6 +53,9 @@ func (r *trafficSplitResource) Create(ctx context.Context, req resource.CreateRe
 	if res, ok := r.apply(ctx, plan, "creating", &resp.Diagnostics); ok {
 		plan.LiveWeights = weightsValue(res.live)
 		plan.LambdaAlias = withAliasCreated(ctx, plan.LambdaAlias, res.aliasCreated, &resp.Diagnostics)
+		if res.ruleARN != "" {
+			plan.ALB = withRuleARN(ctx, plan.ALB, res.ruleARN, &resp.Diagnostics)
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	}
 }
@@ -78,6 +81,10 @@ func (r *trafficSplitResource) Update(ctx context.Context, req resource.UpdateRe
 	// pre-apply ones after a rollback), so the next plan shows the cutover
 	// again.
 	if res.live != nil {
+		// The weights were read from what the plan routes with (and an
+		// owned rule was already moved to its planned priority and
+		// conditions), so that part of the plan holds.
+		state.ALB = plan.ALB
 		state.Destination = withLiveWeights(ctx, state.Destination, res.live, &resp.Diagnostics)
 		state.LiveWeights = weightsValue(res.live)
 	}
@@ -126,6 +133,25 @@ func (r *trafficSplitResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	state.ID = types.StringValue(c.id())
+	if c.router == "alb" {
+		// The owned rule's priority and conditions as they are in AWS;
+		// also puts the rule block into states written before it existed.
+		var rule *router.ALBRule
+		if c.rule != nil {
+			spec, err := r.albRouter(c, nil).Rule(ctx)
+			if errors.Is(err, router.ErrNotFound) {
+				tflog.Warn(ctx, "golive traffic split removed from state: its listener rule no longer exists", map[string]any{"split": c.id(), "error": err.Error()})
+				resp.State.RemoveResource(ctx)
+				return
+			}
+			if err != nil {
+				resp.Diagnostics.AddError(fmt.Sprintf("reading golive traffic split (%s)", c.id()), err.Error())
+				return
+			}
+			rule = &spec
+		}
+		state.ALB = withALBRule(c, c.alb.RuleARN.ValueString(), rule)
+	}
 	if c.router == "lambda_alias" {
 		state.LambdaAlias = withAliasCreated(ctx, state.LambdaAlias, rec.AliasCreated, &resp.Diagnostics)
 	}
@@ -143,8 +169,8 @@ func (r *trafficSplitResource) Delete(ctx context.Context, req resource.DeleteRe
 	c := state.decode(ctx, &resp.Diagnostics)
 	summary := fmt.Sprintf("deleting golive traffic split (%s)", c.id())
 	// Traffic stays as it is: removing golive's management must never cut a
-	// service off. Only the record goes, and an alias the split created
-	// itself (nothing else routes with it).
+	// service off. Only the record goes, and an alias or a listener rule
+	// the split created itself (nothing else routes with it).
 	detail := "traffic left as it was: " + weightsFrom(ctx, state.LiveWeights, &resp.Diagnostics).String()
 	if c.router == "lambda_alias" && c.aliasCreated() {
 		alias := r.lambdaAlias(c, nil)
@@ -153,6 +179,14 @@ func (r *trafficSplitResource) Delete(ctx context.Context, req resource.DeleteRe
 			return
 		}
 		detail = fmt.Sprintf("deleted %s, which the split had created", alias)
+	}
+	if c.router == "alb" && c.rule != nil {
+		rule := r.albRouter(c, nil)
+		if err := rule.DeleteRule(ctx); err != nil {
+			resp.Diagnostics.AddError(summary, err.Error())
+			return
+		}
+		detail = fmt.Sprintf("deleted %s, which the split had created", rule)
 	}
 	if err := r.data.ledger.DeleteSplit(ctx, c.env, c.service); err != nil {
 		resp.Diagnostics.AddError(summary, err.Error())
@@ -192,8 +226,7 @@ func (r *trafficSplitResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	switch rec.Router {
 	case "alb":
-		m.ALB = types.ListValueMust(types.ObjectType{AttrTypes: albAttrTypes}, []attr.Value{types.ObjectValueMust(albAttrTypes, map[string]attr.Value{
-			"listener_arn": optionalString(rec.ListenerARN), "rule_arn": optionalString(rec.RuleARN)})})
+		m.ALB = albFromRecord(rec)
 	case "lambda_alias":
 		m.LambdaAlias = types.ListValueMust(types.ObjectType{AttrTypes: lambdaAliasAttrTypes}, []attr.Value{types.ObjectValueMust(lambdaAliasAttrTypes, map[string]attr.Value{
 			"function_name": types.StringValue(rec.FunctionName), "alias": types.StringValue(rec.Alias), "created": types.BoolValue(rec.AliasCreated)})})

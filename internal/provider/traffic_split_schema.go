@@ -34,7 +34,7 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"a Lambda alias or Route 53 weighted records. A change of weights is a cutover: `planned_steps` shows it in the plan, " +
 			"apply walks the steps of the strategy, checks the rollback gates throughout every bake, and puts the weights back to what they " +
 			"were before the apply, in one call, when a gate fails or the apply is interrupted. Destroying a split leaves traffic as it is " +
-			"(only a Lambda alias the split created itself is deleted).",
+			"(only a Lambda alias or an ALB listener rule the split created itself is deleted).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<application>/<environment>/<service>`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -51,10 +51,7 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "Weights as read from AWS, by destination name; anything live that no destination declares appears under its raw identifier (target group ARN, version, record set identifier)."},
 		},
 		Blocks: map[string]schema.Block{
-			"alb": single("Route with the weighted forward action of an ALB listener's default action or of a listener rule. Other actions and stickiness settings are kept.", map[string]schema.Attribute{
-				"listener_arn": schema.StringAttribute{Optional: true, MarkdownDescription: "Listener whose default action forwards to the destinations."},
-				"rule_arn":     schema.StringAttribute{Optional: true, MarkdownDescription: "Listener rule whose forward action routes to the destinations."},
-			}),
+			"alb": albBlock(),
 			"lambda_alias": single("Route with a Lambda alias: the primary version plus at most one weighted additional version. "+
 				"If the alias does not exist when the split is created, the split creates it on the declared weights (with no live traffic there is nothing to canary) "+
 				"and deletes it when the split is destroyed; an alias that already exists is adopted and left in place on destroy. "+
