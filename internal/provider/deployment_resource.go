@@ -78,7 +78,8 @@ func (r *deploymentResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"ecs": single("Run the version as the slot's ECS service, owned by this resource. Exactly one of `ecs` and `lambda`.", nil),
 			"lambda": single("Adopt a published Lambda version. Exactly one of `ecs` and `lambda`.", map[string]schema.Attribute{
 				"function_name": str(true, "Function name or ARN."),
-				"version":       str(true, "Published version number, e.g. `aws_lambda_function.api.version` with `publish = true`."),
+				"version": str(true, "Published version number, e.g. `aws_lambda_function.api.version` with `publish = true`.",
+					stringvalidator.RegexMatches(lambdaVersionPattern, "must be a published version number such as 3, not $LATEST or an alias: use the version of aws_lambda_function with publish = true")),
 			}),
 			"verify": schema.ListNestedBlock{
 				MarkdownDescription: "Gates that must all pass before the version counts as verified.",
@@ -113,8 +114,8 @@ func (r *deploymentResource) Schema(ctx context.Context, _ resource.SchemaReques
 							"method": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("POST"), MarkdownDescription: "Default `POST`.", Validators: []validator.String{stringvalidator.OneOf("GET", "POST", "PUT")}},
 						}),
 						"ecs_task": single("Run an ECS task to completion; a non-zero exit fails.", map[string]schema.Attribute{
-							"cluster_arn":         str(true, "Cluster."),
-							"task_definition_arn": str(true, "Task definition."),
+							"cluster_arn":         str(true, "Cluster ARN or name.", ecsClusterValidator),
+							"task_definition_arn": str(true, "Task definition ARN or `family:revision`.", ecsTaskDefValidator),
 							"command":             strList("Command override of the first container."),
 							"launch_type":         str(false, "`FARGATE` or `EC2`.", stringvalidator.OneOf("FARGATE", "EC2")),
 							"subnets":             strList("Subnets (awsvpc)."),
@@ -128,24 +129,31 @@ func (r *deploymentResource) Schema(ctx context.Context, _ resource.SchemaReques
 		},
 	}
 	ecsBlock := single("Run the version as the slot's ECS service, owned by this resource. Exactly one of `ecs` and `lambda`.", map[string]schema.Attribute{
-		"cluster_arn":         str(true, "Cluster ARN."),
-		"task_definition_arn": str(true, "Task definition revision to run."),
-		"service_name":        schema.StringAttribute{Optional: true, MarkdownDescription: "ECS service name. Default `<service>-<slot>`."},
-		"desired_count":       schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(1), MarkdownDescription: "Tasks to run. Default 1.", Validators: []validator.Int64{int64validator.Between(0, 5000)}},
-		"launch_type":         str(false, "`FARGATE`, `EC2` or `EXTERNAL`.", stringvalidator.OneOf("FARGATE", "EC2", "EXTERNAL")),
-		"subnets":             strList("Subnets (awsvpc network mode)."),
-		"security_groups":     strList("Security groups (awsvpc network mode)."),
-		"assign_public_ip":    schema.BoolAttribute{Optional: true, MarkdownDescription: "Give tasks public IPs."},
+		"cluster_arn":         str(true, "Cluster ARN (or name).", ecsClusterValidator),
+		"task_definition_arn": str(true, "Task definition revision to run: its ARN (or `family:revision`).", ecsTaskDefValidator),
+		"service_name": schema.StringAttribute{Optional: true, MarkdownDescription: "ECS service name. Default `<service>-<slot>`.",
+			Validators: []validator.String{stringvalidator.RegexMatches(ecsServiceNamePattern, "must be 1-255 letters, digits, '_' or '-'")}},
+		"desired_count":    schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(1), MarkdownDescription: "Tasks to run. Default 1.", Validators: []validator.Int64{int64validator.Between(0, 5000)}},
+		"launch_type":      str(false, "`FARGATE`, `EC2` or `EXTERNAL`.", stringvalidator.OneOf("FARGATE", "EC2", "EXTERNAL")),
+		"subnets":          strList("Subnets (awsvpc network mode)."),
+		"security_groups":  strList("Security groups (awsvpc network mode)."),
+		"assign_public_ip": schema.BoolAttribute{Optional: true, MarkdownDescription: "Give tasks public IPs."},
 		"wait_for_steady_state": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 			MarkdownDescription: "Wait until the desired count runs on the new revision before verifying. Default `true`."},
 	})
 	ecsBlock.NestedObject.Blocks = map[string]schema.Block{"load_balancer": single("Register the tasks with a target group.", map[string]schema.Attribute{
-		"target_group_arn": str(true, "Target group ARN; it becomes the deployment's `destination`."),
-		"container_name":   str(true, "Container to register."),
-		"container_port":   schema.Int64Attribute{Required: true, MarkdownDescription: "Its port.", Validators: []validator.Int64{int64validator.Between(1, 65535)}},
+		"target_group_arn": str(true, "Target group ARN; it becomes the deployment's `destination`.",
+			stringvalidator.RegexMatches(targetGroupARNPattern, "must be a target group ARN such as arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api-blue/0123456789abcdef")),
+		"container_name": str(true, "Container to register."),
+		"container_port": schema.Int64Attribute{Required: true, MarkdownDescription: "Its port.", Validators: []validator.Int64{int64validator.Between(1, 65535)}},
 	})}
 	resp.Schema.Blocks["ecs"] = ecsBlock
 }
+
+var (
+	ecsClusterValidator = stringvalidator.RegexMatches(ecsClusterPattern, "must be an ECS cluster ARN or name, e.g. arn:aws:ecs:us-east-1:123456789012:cluster/shop")
+	ecsTaskDefValidator = stringvalidator.RegexMatches(ecsTaskDefPattern, "must be a task definition ARN or family:revision, e.g. arn:aws:ecs:us-east-1:123456789012:task-definition/api:7")
+)
 
 func (r *deploymentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
@@ -293,7 +301,7 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 	event(ledger.KindDeploymentStarted, "started", fmt.Sprintf("slot %s, from %s", c.slot, orNone(previousVersion)), "")
 	tflog.Info(ctx, "golive deployment starting", map[string]any{"deployment": c.id(), "version": c.version})
 
-	ecsOps := &deploy.ECS{Client: r.data.aws.ECS(), Logf: func(f string, a ...any) { tflog.Info(ctx, fmt.Sprintf(f, a...)) }}
+	ecsOps := &deploy.ECS{Client: r.data.aws.ECS(), ELB: r.data.aws.ELBv2(), Logf: func(f string, a ...any) { tflog.Info(ctx, fmt.Sprintf(f, a...)) }}
 	previousTD := ""
 	fail := func(err error) bool {
 		msg := err.Error()

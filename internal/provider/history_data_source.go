@@ -55,8 +55,9 @@ func (d *historyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"service": schema.StringAttribute{Optional: true, MarkdownDescription: "Only events of this service.", Validators: nameValidators()},
 			"limit": schema.Int64Attribute{Optional: true, MarkdownDescription: fmt.Sprintf("Events per page, 1-1000. Default %d.", defaultHistoryLimit),
 				Validators: []validator.Int64{int64validator.Between(1, 1000)}},
-			"after": schema.StringAttribute{Optional: true, MarkdownDescription: "Continue after this event id (the `next` of the previous page)."},
-			"next":  computed("Id to pass as `after` for the next page; null on the last page."),
+			"after": schema.StringAttribute{Optional: true, MarkdownDescription: "Continue after this event id (the `next` of the previous page).",
+				Validators: []validator.String{stringvalidator.RegexMatches(eventIDPattern, "must be the id of an event (the next of a previous page), e.g. EVT#2026-11-22T10:00:00.000000000Z#0a1b2c3d")}},
+			"next": computed("Id to pass as `after` for the next page; null on the last page."),
 			"events": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "The events, newest first.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":      computed("Event id; sorts by time."),

@@ -114,6 +114,7 @@ func (p *goliveProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"region": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "AWS region. Unset: `AWS_REGION`, then the profile's region.",
+				Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be an AWS region code such as us-east-1")},
 			},
 			"profile": schema.StringAttribute{
 				Optional:            true,
@@ -128,6 +129,7 @@ func (p *goliveProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				ElementType:         types.StringType,
 				Optional:            true,
 				MarkdownDescription: "Tags put on every AWS object golive creates (SSM parameters, ECS services).",
+				Validators:          []validator.Map{tagMap()},
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional:            true,
@@ -144,8 +146,10 @@ func (p *goliveProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 						Required: true, MarkdownDescription: "ARN of the role to assume.",
 						Validators: []validator.String{stringvalidator.RegexMatches(roleARNPattern, "must be an IAM role ARN such as arn:aws:iam::111111111111:role/deployer")},
 					},
-					"session_name": schema.StringAttribute{Optional: true, MarkdownDescription: "Session name, visible in CloudTrail and as the ledger's actor. Default `golive`."},
-					"external_id":  schema.StringAttribute{Optional: true, MarkdownDescription: "External ID the role's trust policy requires."},
+					"session_name": schema.StringAttribute{Optional: true, MarkdownDescription: "Session name, visible in CloudTrail and as the ledger's actor. Default `golive`.",
+						Validators: []validator.String{stringvalidator.RegexMatches(sessionNamePattern, "must be 2-64 letters, digits or any of +=,.@-")}},
+					"external_id": schema.StringAttribute{Optional: true, MarkdownDescription: "External ID the role's trust policy requires.",
+						Validators: []validator.String{stringvalidator.LengthBetween(2, 1224), stringvalidator.RegexMatches(externalIDPattern, "must be 2-1224 letters, digits or any of +=,.@:/-")}},
 					"duration": schema.StringAttribute{
 						Optional: true, MarkdownDescription: "Session duration as a Go duration, e.g. `1h`. Default 15m.",
 						Validators: []validator.String{durationString(15*time.Minute, 12*time.Hour)},

@@ -100,3 +100,47 @@ func (regexValidator) ValidateString(_ context.Context, req validator.StringRequ
 var destinationNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 var versionPattern = regexp.MustCompile(`^[A-Za-z0-9._+-]{1,128}$`)
+
+// Formats checked at plan so that a typo fails before any AWS call (and
+// before a deployment takes its lock) instead of as an API error mid-apply.
+var (
+	regionPattern      = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
+	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]+$`) // and 2-1224 long
+	// eventIDPattern is the ledger's event id: EVT#<RFC 3339 nanoseconds>#<8 hex>.
+	eventIDPattern        = regexp.MustCompile(`^EVT#\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z#[0-9a-f]{8}$`)
+	lambdaVersionPattern  = regexp.MustCompile(`^[1-9][0-9]*$`)
+	ecsClusterPattern     = regexp.MustCompile(`^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/)?[A-Za-z0-9_-]{1,255}$`)
+	ecsTaskDefPattern     = regexp.MustCompile(`^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition/)?[A-Za-z0-9_-]{1,255}(:\d+)?$`)
+	ecsServiceNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
+	targetGroupARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup/[A-Za-z0-9-]{1,32}/[A-Za-z0-9]+$`)
+)
+
+// tagMap accepts maps whose keys and values AWS takes as tags: keys of
+// 1-128 characters outside the reserved aws: prefix, values up to 256.
+func tagMap() validator.Map { return tagMapValidator{} }
+
+type tagMapValidator struct{}
+
+func (tagMapValidator) Description(context.Context) string {
+	return "tags: keys of 1-128 characters not starting with aws:, values of up to 256 characters"
+}
+func (v tagMapValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (tagMapValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for k, v := range req.ConfigValue.Elements() {
+		at := req.Path.AtMapKey(k)
+		switch {
+		case k == "" || len(k) > 128:
+			resp.Diagnostics.AddAttributeError(at, "invalid tag key", fmt.Sprintf("%s: a tag key has 1-128 characters", at))
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			resp.Diagnostics.AddAttributeError(at, "invalid tag key", fmt.Sprintf("%s: the aws: prefix is reserved by AWS: choose another key", at))
+		}
+		if s, ok := v.(interface{ ValueString() string }); ok && !v.IsUnknown() && len(s.ValueString()) > 256 {
+			resp.Diagnostics.AddAttributeError(at, "invalid tag value", fmt.Sprintf("%s: a tag value has at most 256 characters", at))
+		}
+	}
+}

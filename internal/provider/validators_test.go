@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -64,6 +66,66 @@ func TestPatterns(t *testing.T) {
 		if snsTopicARNPattern.MatchString(s) != ok {
 			t.Errorf("sns arn %q", s)
 		}
+	}
+}
+
+func TestPlanTimeFormats(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		pattern *regexp.Regexp
+		ok, bad []string
+	}{
+		{"region", regionPattern, []string{"us-east-1", "eu-central-1", "us-gov-west-1", "ap-southeast-3"}, []string{"us east 1", "US-EAST-1", "useast1", "us-east"}},
+		{"session name", sessionNamePattern, []string{"acctest", "ci@build=42", "a.b-c_d"}, []string{"x", "ci run", strings.Repeat("a", 65)}},
+		{"external id", externalIDPattern, []string{"tenant-1", "a:b/c"}, []string{"a b", ""}},
+		{"event id", eventIDPattern, []string{"EVT#2026-11-22T10:00:00.123456789Z#0a1b2c3d"}, []string{"yesterday", "EVT#2026-11-22T10:00:00Z#0a1b2c3d", "EVT#2026-11-22T10:00:00.123456789Z"}},
+		{"lambda version", lambdaVersionPattern, []string{"1", "42"}, []string{"$LATEST", "live", "0", "1.0"}},
+		{"ecs cluster", ecsClusterPattern, []string{"shop", "arn:aws:ecs:us-east-1:123456789012:cluster/shop-prod"}, []string{"arn:aws:ecs:us-east-1:123456789012:task-definition/api:7", "shop prod"}},
+		{"task definition", ecsTaskDefPattern, []string{"api:7", "api", "arn:aws:ecs:us-east-1:123456789012:task-definition/api:7"}, []string{"arn:aws:ecs:us-east-1:123456789012:service/shop/api", "api:latest"}},
+		{"ecs service name", ecsServiceNamePattern, []string{"api-blue", "Api_2"}, []string{"api/blue", ""}},
+		{"target group", targetGroupARNPattern, []string{"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api-blue/0123456789abcdef"},
+			[]string{"arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2", "api-blue"}},
+	} {
+		for _, s := range tc.ok {
+			if !tc.pattern.MatchString(s) {
+				t.Errorf("%s: %q should pass", tc.name, s)
+			}
+		}
+		for _, s := range tc.bad {
+			if tc.pattern.MatchString(s) {
+				t.Errorf("%s: %q should fail", tc.name, s)
+			}
+		}
+	}
+}
+
+func TestTagMap(t *testing.T) {
+	run := func(m map[string]attr.Value) []string {
+		resp := &validator.MapResponse{}
+		tagMap().ValidateMap(context.Background(), validator.MapRequest{Path: path.Root("default_tags"), ConfigValue: types.MapValueMust(types.StringType, m)}, resp)
+		var got []string
+		for _, d := range resp.Diagnostics.Errors() {
+			got = append(got, d.Detail())
+		}
+		return got
+	}
+	if got := run(map[string]attr.Value{"team": types.StringValue("x"), "awsome": types.StringValue("")}); len(got) != 0 {
+		t.Fatalf("valid tags refused: %q", got)
+	}
+	got := run(map[string]attr.Value{"AWS:team": types.StringValue("x"), strings.Repeat("k", 129): types.StringValue("x"), "v": types.StringValue(strings.Repeat("v", 257))})
+	want := []string{`default_tags["AWS:team"]: the aws: prefix is reserved by AWS: choose another key`, `a tag key has 1-128 characters`, `default_tags["v"]: a tag value has at most 256 characters`}
+	if len(got) != len(want) {
+		t.Fatalf("got %q", got)
+	}
+	for _, w := range want {
+		if !strings.Contains(strings.Join(got, "\n"), w) {
+			t.Errorf("missing %q in %q", w, got)
+		}
+	}
+	unknown := &validator.MapResponse{}
+	tagMap().ValidateMap(context.Background(), validator.MapRequest{Path: path.Root("default_tags"), ConfigValue: types.MapUnknown(types.StringType)}, unknown)
+	if unknown.Diagnostics.HasError() {
+		t.Fatal("an unknown map must pass")
 	}
 }
 
