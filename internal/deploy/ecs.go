@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 )
 
 // ECSService is the desired shape of a slot's service.
@@ -50,6 +51,10 @@ var ErrServiceNotFound = errors.New("ECS service not found")
 // ECS manages services through one client.
 type ECS struct {
 	Client *ecs.Client
+	// ELB, if set, is used before CreateService to check that the
+	// service's target group is attached to a load balancer, as ECS
+	// requires (see checkAttached).
+	ELB *elbv2.Client
 	// Logf reports progress of long waits. May be nil.
 	Logf func(format string, args ...any)
 }
@@ -107,6 +112,11 @@ func (e *ECS) create(ctx context.Context, s ECSService) error {
 		}}
 	}
 	if lb := s.LoadBalancer; lb != nil {
+		if e.ELB != nil {
+			if err := e.checkAttached(ctx, lb.TargetGroupARN); err != nil {
+				return fmt.Errorf("creating ECS service %s in %s: %w", s.Name, s.Cluster, err)
+			}
+		}
 		in.LoadBalancers = []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(lb.TargetGroupARN), ContainerName: aws.String(lb.ContainerName), ContainerPort: aws.Int32(lb.ContainerPort)}}
 	}
 	for k, v := range s.Tags {
