@@ -1,0 +1,318 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"sort"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
+)
+
+// scenarioApp is the provider version of the scenario, and so the SDK app ID
+// ("golive-iam-scenario" in user agents) that tells its calls from the
+// test's own set-up and checks.
+const scenarioApp = "iam-scenario"
+
+// scenarioMinimum are calls the scenario must make, one or more per
+// statement of the policy that moto can exercise: without them the
+// recording would prove little.
+var scenarioMinimum = []string{
+	"sts:GetCallerIdentity",
+	"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query",
+	"ssm:PutParameter", "ssm:GetParametersByPath", "ssm:DeleteParameters",
+	"ecs:CreateService", "ecs:UpdateService", "ecs:DescribeServices", "ecs:DeleteService",
+	"elasticloadbalancing:DescribeListeners", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:DescribeTargetHealth",
+	"lambda:GetFunctionConfiguration", "lambda:GetAlias", "lambda:CreateAlias", "lambda:UpdateAlias", "lambda:DeleteAlias",
+	"route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets",
+	"cloudwatch:DescribeAlarms",
+	"sns:Publish",
+}
+
+// TestAccIAMPolicy_coversRecordedCalls runs what golive does in a release —
+// an environment with variables, secrets and notifications; ECS deployments
+// verified by target health, an alarm and HTTP; a Lambda deployment; canary
+// cutovers on an ALB listener, a Lambda alias it creates and Route 53
+// records with rollback gates; every data source; then updates and destroy —
+// with the emulator's recorder on, and checks that docs/iam-policy.json
+// grants every action the provider called.
+//
+// Not parallel: the window then holds only this test's calls, and the app
+// ID filter leaves out the test's own set-up and checks.
+func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
+	allowed := loadPolicy(t)
+	e := newTestEnv(t)
+	ctx := context.Background()
+	f := e.ecsFixture(t)
+	lb := e.alb(t)
+	for _, tg := range []string{lb.Blue, lb.Green} {
+		// moto reports registered targets healthy; the target_health gate
+		// needs at least one.
+		if _, err := elbv2.NewFromConfig(e.cfg).RegisterTargets(ctx, &elbv2.RegisterTargetsInput{
+			TargetGroupArn: aws.String(tg), Targets: []elbtypes.TargetDescription{{Id: aws.String("10.0.0.10"), Port: aws.Int32(8080)}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fn, err := emulator.NewLambda(ctx, e.cfg, "worker")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zone, err := emulator.NewZone(ctx, e.cfg, "example.com", "web.example.com", "blue.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.createAlarm(t, "api-5xx")
+	topic, _, _ := e.topicWithQueue(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) }))
+	defer srv.Close()
+
+	rec, err := e.server.StartRecording()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Stop() // no-op once stopped below
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factoriesAs(scenarioApp),
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			e.checkECSService(f.cluster, "api-blue", ""), e.checkECSService(f.cluster, "api-green", ""), e.checkEnvironmentGone("shop/dev")),
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerBlock() + scenarioConfig(f, lb, fn.Function, zone, topic, srv.URL, 1),
+				Check: resource.ComposeTestCheckFunc(
+					e.checkECSService(f.cluster, "api-green", f.revs[1]), e.checkListener(lb, 100, 0),
+					e.checkParameters("/golive/shop/dev/vars/", map[string]string{"/golive/shop/dev/vars/LOG_LEVEL": "String:info", "/golive/shop/dev/vars/OLD": "String:x"}),
+					checkAlias(e, fn.Function, "1", map[string]float64{}),
+				),
+			},
+			{
+				Config: e.providerBlock() + scenarioConfig(f, lb, fn.Function, zone, topic, srv.URL, 2),
+				Check: resource.ComposeTestCheckFunc(
+					e.checkECSService(f.cluster, "api-green", f.revs[2]), e.checkListener(lb, 0, 100),
+					e.checkParameters("/golive/shop/dev/vars/", map[string]string{"/golive/shop/dev/vars/LOG_LEVEL": "String:debug"}),
+					checkAlias(e, fn.Function, "2", map[string]float64{}),
+					checkRecords(e, zone, map[string]int64{"blue": 0, "green": 100}),
+				),
+			},
+		},
+	})
+	calls, err := rec.Stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := map[string]int{}
+	for _, c := range calls {
+		if c.AppID() == "golive-"+scenarioApp {
+			recorded[c.String()]++
+		}
+	}
+	for _, a := range scenarioMinimum {
+		if recorded[a] == 0 {
+			t.Errorf("the scenario never called %s: it no longer exercises that part of the policy (recorded %v)", a, recorded)
+		}
+	}
+	var names []string
+	for a, n := range recorded {
+		names = append(names, fmt.Sprintf("%s×%d", a, n))
+		if _, ok := allowed[a]; !ok && notThisPolicy[a] == "" {
+			t.Errorf("the provider called %s (%d times) but %s does not grant it", a, n, policyFile)
+		}
+	}
+	sort.Strings(names)
+	t.Logf("%d distinct actions recorded: %v", len(recorded), names)
+}
+
+func checkAlias(e *testEnv, function, primary string, additional map[string]float64) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		p, add, err := emulator.AliasRouting(context.Background(), e.cfg, function, "stable")
+		if err != nil {
+			return err
+		}
+		if p != primary || !reflect.DeepEqual(add, additional) {
+			return fmt.Errorf("alias stable routes %s + %v, want %s + %v", p, add, primary, additional)
+		}
+		return nil
+	}
+}
+
+func checkRecords(e *testEnv, zone string, want map[string]int64) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, _, err := emulator.RecordWeights(context.Background(), e.cfg, zone, "web.example.com")
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(got, want) {
+			return fmt.Errorf("records of web.example.com %v, want %v", got, want)
+		}
+		return nil
+	}
+}
+
+// scenarioConfig is the scenario's configuration at step 1 (blue live
+// everywhere) or 2 (green gets version 3.0.0 and every split cuts over).
+func scenarioConfig(f ecsFixture, lb *emulator.ALBFixture, function, zone, topic, hook string, step int) string {
+	vars, secretVersion, greenRev, workerVersion, lambdaVersion := `{ LOG_LEVEL = "info", OLD = "x" }`, 1, 2, "1.0.0", "1"
+	blue, green := 100, 0
+	if step == 2 {
+		vars, secretVersion, greenRev, workerVersion, lambdaVersion = `{ LOG_LEVEL = "debug" }`, 2, 3, "2.0.0", "2"
+		blue, green = 0, 100
+	}
+	slot := func(name string, rev int, tg string) string {
+		return fmt.Sprintf(`
+resource "golive_deployment" "api_%[1]s" {
+  environment = golive_environment.dev.id
+  service     = "api"
+  version     = "%[2]d.0.0"
+  slot        = %[1]q
+  ecs {
+    cluster_arn         = %[3]q
+    task_definition_arn = %[4]q
+    launch_type         = "EC2"
+    load_balancer {
+      target_group_arn = %[5]q
+      container_name   = "api"
+      container_port   = 8080
+    }
+  }
+  verify {
+    target_health = true
+    alarms        = ["api-5xx"]
+    http {
+      url       = "%[6]s/healthz"
+      interval  = "100ms"
+      successes = 1
+    }
+  }
+}
+`, name, rev, f.cluster, f.revs[rev-1], tg, hook)
+	}
+	gates := fmt.Sprintf(`
+  strategy {
+    canary {
+      steps = [50]
+      bake  = "1s"
+    }
+  }
+  rollback {
+    alarms        = ["api-5xx"]
+    poll_interval = "1s"
+    http {
+      url = "%s/healthz"
+    }
+  }
+`, hook)
+	return fmt.Sprintf(`
+resource "golive_environment" "dev" {
+  application        = "shop"
+  name               = "dev"
+  variables          = %[1]s
+  secrets_wo         = { TOKEN = "s%[2]d" }
+  secrets_wo_version = %[2]d
+  notify {
+    sns_topic_arn = %[3]q
+    webhook_url   = "%[4]s/events"
+  }
+}
+`, vars, secretVersion, topic, hook) + slot("blue", 1, lb.Blue) + slot("green", greenRev, lb.Green) + fmt.Sprintf(`
+resource "golive_traffic_split" "api" {
+  environment = golive_environment.dev.id
+  service     = "api"
+  alb {
+    listener_arn = %[1]q
+  }
+  destination {
+    name       = "blue"
+    deployment = golive_deployment.api_blue.id
+    weight     = %[2]d
+  }
+  destination {
+    name       = "green"
+    deployment = golive_deployment.api_green.id
+    weight     = %[3]d
+  }
+  %[4]s
+}
+
+resource "golive_deployment" "worker" {
+  environment = golive_environment.dev.id
+  service     = "worker"
+  version     = %[5]q
+  lambda {
+    function_name = %[6]q
+    version       = %[7]q
+  }
+}
+
+resource "golive_traffic_split" "worker" {
+  environment = golive_environment.dev.id
+  service     = "worker"
+  lambda_alias {
+    function_name = %[6]q
+    alias         = "stable"
+  }
+  destination {
+    name   = "v1"
+    target = "1"
+    weight = %[2]d
+  }
+  destination {
+    name   = "v2"
+    target = "2"
+    weight = %[3]d
+  }
+  %[4]s
+  depends_on = [golive_deployment.worker]
+}
+
+resource "golive_traffic_split" "web" {
+  environment = golive_environment.dev.id
+  service     = "web"
+  route53 {
+    zone_id = %[8]q
+    name    = "web.example.com"
+    type    = "CNAME"
+    ttl     = 1
+  }
+  destination {
+    name   = "blue"
+    target = "blue.example.com"
+    weight = %[2]d
+  }
+  destination {
+    name   = "green"
+    target = "green.example.com"
+    weight = %[3]d
+  }
+  %[4]s
+}
+
+data "golive_environment" "dev" {
+  id = golive_environment.dev.id
+}
+
+data "golive_release" "api" {
+  environment = golive_environment.dev.id
+  service     = "api"
+  depends_on  = [golive_traffic_split.api]
+}
+
+data "golive_history" "dev" {
+  environment = golive_environment.dev.id
+  depends_on  = [golive_traffic_split.api, golive_traffic_split.worker, golive_traffic_split.web]
+}
+
+data "golive_delivery_metrics" "dev" {
+  environment = golive_environment.dev.id
+  depends_on  = [golive_traffic_split.api]
+}
+`, lb.Listener, blue, green, gates, workerVersion, function, lambdaVersion, zone)
+}

@@ -1,0 +1,219 @@
+package provider_test
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// policyFile is the least-privilege IAM policy the provider needs, as users
+// attach it to the role golive runs as.
+const policyFile = "../../docs/iam-policy.json"
+
+// permissionOnly are actions in the policy that no API call of golive names
+// but that AWS checks when golive calls another action.
+var permissionOnly = map[string]string{
+	"ssm:AddTagsToResource":        "ssm:PutParameter with Tags (default_tags on new parameters)",
+	"ecs:TagResource":              "ecs:CreateService with Tags (default_tags on slot services)",
+	"elasticloadbalancing:AddTags": "elasticloadbalancing:CreateRule with Tags (listener rules a split creates)",
+	"iam:PassRole":                 "ecs:RunTask of a hook task definition with a task or execution role",
+}
+
+// notThisPolicy are calls golive makes that the policy does not grant, and
+// why.
+var notThisPolicy = map[string]string{
+	// The assume_role hop is made with the base credentials before the role
+	// exists for golive: their own policy needs sts:AssumeRole on the role.
+	"sts:AssumeRole": "the base credentials' policy grants it on the deploy role",
+}
+
+// sdkServices maps aws-sdk-go-v2 service packages to IAM service prefixes.
+var sdkServices = map[string]string{
+	"cloudwatch": "cloudwatch", "dynamodb": "dynamodb", "ecs": "ecs", "elasticloadbalancingv2": "elasticloadbalancing",
+	"lambda": "lambda", "route53": "route53", "sns": "sns", "ssm": "ssm", "sts": "sts", "iam": "iam", "ec2": "ec2",
+}
+
+type iamPolicy struct {
+	Version   string
+	Statement []struct {
+		Sid      string
+		Effect   string
+		Action   stringOrList
+		Resource stringOrList
+	}
+}
+
+type stringOrList []string
+
+func (s *stringOrList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*s = []string{one}
+		return nil
+	}
+	var many []string
+	err := json.Unmarshal(b, &many)
+	*s = many
+	return err
+}
+
+// loadPolicy returns the allowed actions of the policy, each with the Sid of
+// its statement.
+func loadPolicy(t *testing.T) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(policyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p iamPolicy
+	if err := json.Unmarshal(raw, &p); err != nil {
+		t.Fatalf("%s: %v", policyFile, err)
+	}
+	if p.Version != "2012-10-17" {
+		t.Fatalf("%s: Version %q, want 2012-10-17", policyFile, p.Version)
+	}
+	allowed := map[string]string{}
+	for _, st := range p.Statement {
+		if st.Effect != "Allow" || st.Sid == "" || len(st.Resource) == 0 {
+			t.Fatalf("%s: statement %q must be an Allow with a Sid and a Resource", policyFile, st.Sid)
+		}
+		for _, a := range st.Action {
+			if strings.Contains(a, "*") {
+				t.Fatalf("%s: %s in %s: name actions one by one, no wildcards", policyFile, a, st.Sid)
+			}
+			if prev, dup := allowed[a]; dup {
+				t.Fatalf("%s: %s is in both %s and %s", policyFile, a, prev, st.Sid)
+			}
+			allowed[a] = st.Sid
+		}
+	}
+	return allowed
+}
+
+// sourceActions scans the provider's Go code (internal/, without tests, the
+// emulator and the demo) for the request types of AWS SDK operations, e.g.
+// &ssm.PutParameterInput{}, and returns the actions with a file that uses
+// each.
+func sourceActions(t *testing.T) map[string]string {
+	t.Helper()
+	found := map[string]string{}
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "emulator" || d.Name() == "demo") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		imports := map[string]string{} // local name → IAM prefix
+		for _, im := range f.Imports {
+			p, _ := strconv.Unquote(im.Path.Value)
+			svc, ok := strings.CutPrefix(p, "github.com/aws/aws-sdk-go-v2/service/")
+			if !ok || sdkServices[svc] == "" {
+				continue
+			}
+			name := svc
+			if im.Name != nil {
+				name = im.Name.Name
+			}
+			imports[name] = sdkServices[svc]
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			pkg, ok := sel.X.(*ast.Ident)
+			if !ok || imports[pkg.Name] == "" {
+				return true
+			}
+			if op, ok := strings.CutSuffix(sel.Sel.Name, "Input"); ok && op != "" {
+				found[imports[pkg.Name]+":"+op] = filepath.ToSlash(path)
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+// TestIAMPolicy_coversSourceCalls compares the policy with the operations
+// the provider's code can call: each must be granted (or be listed in
+// notThisPolicy), and the policy must grant nothing else but the
+// permission-only actions those calls need.
+func TestIAMPolicy_coversSourceCalls(t *testing.T) {
+	allowed := loadPolicy(t)
+	src := sourceActions(t)
+	// ledger.CreateTable (and its waiter's DescribeTable) set up tests and
+	// the demo; modules/ledger creates the table for users. The provider
+	// must not call it.
+	for _, a := range []string{"dynamodb:CreateTable", "dynamodb:DescribeTable"} {
+		if src[a] != "../ledger/ledger.go" {
+			t.Errorf("%s is used in %q; expected only ledger.CreateTable: review the policy", a, src[a])
+		}
+		delete(src, a)
+	}
+	if uses := grepProvider(t, "CreateTable("); len(uses) > 0 {
+		t.Errorf("the provider calls CreateTable (%v): grant dynamodb:CreateTable in the policy", uses)
+	}
+	if len(src) < 30 {
+		t.Fatalf("the source scan found only %d actions: %v", len(src), sortedKeys(src))
+	}
+	for a, file := range src {
+		if _, ok := allowed[a]; !ok && notThisPolicy[a] == "" {
+			t.Errorf("%s (called in %s) is not in %s", a, file, policyFile)
+		}
+	}
+	for a, sid := range allowed {
+		if _, ok := src[a]; !ok && permissionOnly[a] == "" {
+			t.Errorf("%s (statement %s) is granted but no code calls it: remove it, or list in permissionOnly the call that needs it", a, sid)
+		}
+	}
+	for a := range permissionOnly {
+		if _, ok := allowed[a]; !ok {
+			t.Errorf("%s is needed by %s but not granted", a, permissionOnly[a])
+		}
+	}
+	t.Logf("%d actions granted; the code calls %d operations", len(allowed), len(src))
+}
+
+// grepProvider lists the non-test files of this package containing s.
+func grepProvider(t *testing.T, s string) []string {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), s) {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
