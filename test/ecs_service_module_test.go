@@ -3,12 +3,14 @@ package test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 )
@@ -20,8 +22,13 @@ func TestECSServiceModule(t *testing.T) {
 	t.Cleanup(s.Destroy)
 
 	// First release: blue goes live, green is filled with the same version.
+	// golive creates the ECS services only behind target groups a rule
+	// already forwards to, as ECS does: the preview rules come first, the
+	// split creates the service's rule after the deployments.
 	s.Apply(map[string]any{"release": "1.0.0"})
 	wantLive(t, s, "blue", map[string]string{"blue": "1.0.0", "green": "1.0.0"})
+	wantRules(t, s)
+	ruleARN := s.Output("rule_arn")
 
 	// The same version again: nothing to do.
 	if code := s.PlanExitCode(nil); code != 0 {
@@ -31,6 +38,10 @@ func TestECSServiceModule(t *testing.T) {
 	// 2.0.0 goes to the idle green slot and takes the traffic linearly.
 	s.Apply(map[string]any{"release": "2.0.0"})
 	wantLive(t, s, "green", map[string]string{"blue": "1.0.0", "green": "2.0.0"})
+	wantRules(t, s)
+	if got := s.Output("rule_arn"); got != ruleARN {
+		t.Errorf("the release replaced the service's rule: %s, was %s", got, ruleARN)
+	}
 
 	events := s.Events("ecstest/dev", 50)
 	var steps []string
@@ -91,17 +102,14 @@ func wantLive(t *testing.T, s *stack, live string, versions map[string]string) {
 	}
 }
 
-// ruleWeights reads the forward weights of the listener's non-default rule
-// by target group ARN.
+// ruleWeights reads, by target group ARN, the forward weights of the
+// service rule of the listener: the non-default rule that matches no HTTP
+// header (modules/ecs-service's preview rules do).
 func ruleWeights(t *testing.T, s *stack, listenerARN string) map[string]int32 {
 	t.Helper()
-	out, err := elbv2.NewFromConfig(s.AWS).DescribeRules(context.Background(), &elbv2.DescribeRulesInput{ListenerArn: aws.String(listenerARN)})
-	if err != nil {
-		t.Fatalf("reading the rules of %s: %v", listenerARN, err)
-	}
 	w := map[string]int32{}
-	for _, r := range out.Rules {
-		if aws.ToBool(r.IsDefault) {
+	for _, r := range listenerRules(t, s, listenerARN) {
+		if aws.ToBool(r.IsDefault) || conditionValues(r, "http-header") != nil {
 			continue
 		}
 		for _, a := range r.Actions {
@@ -114,4 +122,94 @@ func ruleWeights(t *testing.T, s *stack, listenerARN string) map[string]int32 {
 		}
 	}
 	return w
+}
+
+func listenerRules(t *testing.T, s *stack, listenerARN string) []elbtypes.Rule {
+	t.Helper()
+	out, err := elbv2.NewFromConfig(s.AWS).DescribeRules(context.Background(), &elbv2.DescribeRulesInput{ListenerArn: aws.String(listenerARN)})
+	if err != nil {
+		t.Fatalf("reading the rules of %s: %v", listenerARN, err)
+	}
+	return out.Rules
+}
+
+// conditionValues are the values of r's condition on field, nil without one.
+func conditionValues(r elbtypes.Rule, field string) []string {
+	for _, c := range r.Conditions {
+		if aws.ToString(c.Field) != field {
+			continue
+		}
+		switch {
+		case c.PathPatternConfig != nil:
+			return c.PathPatternConfig.Values
+		case c.HttpHeaderConfig != nil:
+			return append([]string{aws.ToString(c.HttpHeaderConfig.HttpHeaderName)}, c.HttpHeaderConfig.Values...)
+		default:
+			return c.Values
+		}
+	}
+	return nil
+}
+
+// forwardsTo is the one target group a plain forward rule sends to.
+func forwardsTo(r elbtypes.Rule) string {
+	for _, a := range r.Actions {
+		if arn := aws.ToString(a.TargetGroupArn); arn != "" {
+			return arn
+		}
+		if a.ForwardConfig != nil && len(a.ForwardConfig.TargetGroups) == 1 {
+			return aws.ToString(a.ForwardConfig.TargetGroups[0].TargetGroupArn)
+		}
+	}
+	return ""
+}
+
+// wantRules checks through the SDK the listener's rules that the module
+// made: the service's rule, created by the traffic split (rule_arn), at
+// priority 100 on /*, and one preview rule per slot, X-Golive-Slot: <slot>
+// on /* to that slot's target group at 98 and 99; and that both target
+// groups are attached to the load balancer, which ECS needs before it
+// creates their services.
+func wantRules(t *testing.T, s *stack) {
+	t.Helper()
+	tgs := s.OutputMap("target_group_arns")
+	ruleARN := s.Output("rule_arn")
+	type seen struct{ priority, forward string }
+	got := map[string]seen{}
+	for _, r := range listenerRules(t, s, s.Output("listener_arn")) {
+		if aws.ToBool(r.IsDefault) {
+			continue
+		}
+		key := "service"
+		if h := conditionValues(r, "http-header"); h != nil {
+			key = "preview " + strings.Join(h, "=")
+		} else if aws.ToString(r.RuleArn) != ruleARN {
+			t.Errorf("rule %s is neither the split's rule (%s) nor a preview rule", aws.ToString(r.RuleArn), ruleARN)
+		}
+		if p := conditionValues(r, "path-pattern"); len(p) != 1 || p[0] != "/*" {
+			t.Errorf("%s rule paths = %v, want [/*]", key, p)
+		}
+		fwd := forwardsTo(r)
+		if key == "service" {
+			fwd = ""
+		}
+		got[key] = seen{aws.ToString(r.Priority), fwd}
+	}
+	want := map[string]seen{
+		"service":                     {"100", ""},
+		"preview X-Golive-Slot=blue":  {"98", tgs["blue"]},
+		"preview X-Golive-Slot=green": {"99", tgs["green"]},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("listener rules (priority, forward) = %v, want %v", got, want)
+	}
+	out, err := elbv2.NewFromConfig(s.AWS).DescribeTargetGroups(context.Background(), &elbv2.DescribeTargetGroupsInput{TargetGroupArns: []string{tgs["blue"], tgs["green"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tg := range out.TargetGroups {
+		if len(tg.LoadBalancerArns) == 0 {
+			t.Errorf("target group %s is attached to no load balancer", aws.ToString(tg.TargetGroupName))
+		}
+	}
 }

@@ -18,6 +18,12 @@ locals {
     for s in local.slots : s => s == local.target ? var.version_label : try(data.golive_release.this.slots[s], var.version_label)
   }
   name = "${replace(var.environment_id, "/", "-")}-${var.service}"
+  # Preview rules are evaluated before the service's rule (lower numbers
+  # first), or the service's paths would never reach them.
+  preview_priorities = coalesce(var.preview_rule_priorities, {
+    blue  = var.rule_priority - 2
+    green = var.rule_priority - 1
+  })
 }
 
 resource "aws_lb_target_group" "slot" {
@@ -33,21 +39,26 @@ resource "aws_lb_target_group" "slot" {
   tags = var.tags
 }
 
-resource "aws_lb_listener_rule" "this" {
+# One rule per slot that sends the service's paths to that slot when the
+# request carries the header <preview_header>: <slot>, so the idle slot can
+# be tried before traffic moves to it. These rules are also what attach the
+# target groups to the load balancer before golive creates the ECS services:
+# ECS refuses a target group with no load balancer ("does not have an
+# associated load balancer"), and the service's own rule is created by the
+# traffic split, which comes after the deployments. They never change, and
+# nothing else writes to them.
+resource "aws_lb_listener_rule" "preview" {
+  for_each     = toset(local.slots)
   listener_arn = var.listener_arn
-  priority     = var.rule_priority
-  # golive owns the weights from here on; this is only the initial action.
+  priority     = local.preview_priorities[each.key]
   action {
-    type = "forward"
-    forward {
-      target_group {
-        arn    = aws_lb_target_group.slot["blue"].arn
-        weight = 100
-      }
-      target_group {
-        arn    = aws_lb_target_group.slot["green"].arn
-        weight = 0
-      }
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.slot[each.key].arn
+  }
+  condition {
+    http_header {
+      http_header_name = var.preview_header
+      values           = [each.key]
     }
   }
   condition {
@@ -55,11 +66,15 @@ resource "aws_lb_listener_rule" "this" {
       values = var.path_patterns
     }
   }
-  tags = var.tags
-  lifecycle {
-    # The traffic split, not this rule, decides the weights.
-    ignore_changes = [action]
+  dynamic "condition" {
+    for_each = length(var.preview_source_cidrs) > 0 ? [1] : []
+    content {
+      source_ip {
+        values = var.preview_source_cidrs
+      }
+    }
   }
+  tags = var.tags
 }
 
 resource "aws_ecs_task_definition" "slot" {
@@ -120,15 +135,23 @@ resource "golive_deployment" "slot" {
     }
   }
 
-  depends_on = [aws_lb_listener_rule.this, terraform_data.upstream]
+  # The preview rules attach the target groups to the load balancer, which
+  # ECS requires before it creates a service behind them.
+  depends_on = [aws_lb_listener_rule.preview, terraform_data.upstream]
 }
 
 resource "golive_traffic_split" "this" {
   environment = var.environment_id
   service     = var.service
 
+  # The split creates the service's listener rule and owns it, weights
+  # included: no aws_lb_listener_rule, no ignore_changes.
   alb {
-    rule_arn = aws_lb_listener_rule.this.arn
+    listener_arn = var.listener_arn
+    rule {
+      priority      = var.rule_priority
+      path_patterns = var.path_patterns
+    }
   }
 
   dynamic "destination" {

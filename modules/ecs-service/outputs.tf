@@ -13,6 +13,16 @@ output "target_group_arns" {
   value       = try({ for k, tg in aws_lb_target_group.slot : k => tg.arn }, {})
 }
 
+output "rule_arn" {
+  description = "The service's listener rule, created and owned by the traffic split."
+  value       = try(golive_traffic_split.this.alb[0].rule_arn, null)
+}
+
+output "preview_rule_arns" {
+  description = "Preview rule per slot (requests with the preview header)."
+  value       = try({ for k, r in aws_lb_listener_rule.preview : k => r.arn }, {})
+}
+
 output "cutover" {
   description = "The cutover of the latest plan, in words."
   value       = try(golive_traffic_split.this.cutover, null)

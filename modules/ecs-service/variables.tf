@@ -94,20 +94,79 @@ variable "security_group_ids" {
 }
 
 variable "listener_arn" {
-  description = "Listener the service's rule is added to."
+  description = "Listener the service's rule and preview rules are added to."
   type        = string
 }
 
 variable "path_patterns" {
-  description = "Paths routed to the service."
+  description = "Paths routed to the service (conditions of its listener rule and of the preview rules)."
   type        = list(string)
   default     = ["/*"]
+
+  validation {
+    condition     = length(var.path_patterns) >= 1 && alltrue([for p in var.path_patterns : can(regex("^[A-Za-z0-9_.$/~\"'@:+&*?-]{1,128}$", p))])
+    error_message = "path_patterns needs at least one path of 1-128 characters: letters, digits, _ - . $ / ~ \" ' @ : + & and the wildcards * ?."
+  }
+  validation {
+    # A rule matches at most 5 condition values; a preview rule adds its
+    # header value and any source CIDRs to the paths.
+    condition     = length(var.path_patterns) + 1 + length(var.preview_source_cidrs) <= 5
+    error_message = "path_patterns and preview_source_cidrs have too many values: a preview rule matches the paths, its header and the CIDRs, and AWS allows 5 condition values per rule."
+  }
 }
 
 variable "rule_priority" {
-  description = "Priority of the listener rule (unique per listener)."
+  description = "Priority of the service's listener rule (unique per listener), created and owned by the traffic split. Changing it moves the rule in place."
   type        = number
   default     = 100
+
+  validation {
+    condition     = var.rule_priority >= 1 && var.rule_priority <= 50000 && floor(var.rule_priority) == var.rule_priority
+    error_message = "rule_priority must be a whole number from 1 to 50000."
+  }
+}
+
+variable "preview_rule_priorities" {
+  description = "Priorities of the preview rules of the blue and green slots; they must come before rule_priority (lower numbers). null: rule_priority - 2 and rule_priority - 1."
+  type = object({
+    blue  = number
+    green = number
+  })
+  default = null
+
+  validation {
+    condition     = var.preview_rule_priorities != null || var.rule_priority >= 3
+    error_message = "With rule_priority below 3 there is no room for the preview rules before it (rule_priority - 2 and - 1): set preview_rule_priorities, or a higher rule_priority."
+  }
+  validation {
+    condition = var.preview_rule_priorities == null || (
+      try(var.preview_rule_priorities.blue != var.preview_rule_priorities.green, false) &&
+      alltrue([for p in values(coalesce(var.preview_rule_priorities, { blue = 1, green = 2 })) : p >= 1 && p < var.rule_priority && floor(p) == p])
+    )
+    error_message = "preview_rule_priorities must be two different whole numbers from 1 to rule_priority - 1: a preview rule is evaluated before the service's rule."
+  }
+}
+
+variable "preview_header" {
+  description = "Header that sends a request to one slot: <preview_header>: blue or green, on the service's paths."
+  type        = string
+  default     = "X-Golive-Slot"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$", var.preview_header))
+    error_message = "preview_header must be an HTTP header name of 1-40 characters."
+  }
+}
+
+variable "preview_source_cidrs" {
+  description = "If set, only clients from these CIDRs can reach a slot with the preview header (e.g. your VPN); by default any client of the listener can."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.preview_source_cidrs : can(cidrhost(c, 0))])
+    error_message = "preview_source_cidrs must be CIDR blocks, e.g. 10.0.0.0/8."
+  }
 }
 
 variable "health_check_path" {

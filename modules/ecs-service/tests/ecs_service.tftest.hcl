@@ -115,3 +115,134 @@ run "rejects_blank_override_reason" {
   }
   expect_failures = [var.override_reason]
 }
+
+run "split_creates_and_owns_the_listener_rule" {
+  command = plan
+  override_data {
+    target = data.golive_release.this
+    values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0", green = "1.0.0" } }
+  }
+  variables {
+    rule_priority = 300
+    path_patterns = ["/api/*", "/v2/*"]
+  }
+  assert {
+    condition = (
+      golive_traffic_split.this.alb[0].listener_arn == var.listener_arn &&
+      golive_traffic_split.this.alb[0].rule[0].priority == 300 &&
+      golive_traffic_split.this.alb[0].rule[0].path_patterns == tolist(["/api/*", "/v2/*"])
+    )
+    error_message = "the split must create the service's rule on the listener, with the module's priority and paths"
+  }
+}
+
+run "preview_rules_come_before_the_service_rule" {
+  command = plan
+  override_data {
+    target = data.golive_release.this
+    values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0", green = "1.0.0" } }
+  }
+  assert {
+    condition     = aws_lb_listener_rule.preview["blue"].priority == 98 && aws_lb_listener_rule.preview["green"].priority == 99
+    error_message = "preview rules default to rule_priority - 2 and - 1"
+  }
+  assert {
+    condition = alltrue([for slot in ["blue", "green"] : (
+      aws_lb_listener_rule.preview[slot].listener_arn == var.listener_arn &&
+      length(aws_lb_listener_rule.preview[slot].condition) == 2 &&
+      one(flatten([for c in aws_lb_listener_rule.preview[slot].condition : c.http_header])).http_header_name == "X-Golive-Slot" &&
+      one(flatten([for c in aws_lb_listener_rule.preview[slot].condition : c.http_header])).values == toset([slot]) &&
+      one(flatten([for c in aws_lb_listener_rule.preview[slot].condition : c.path_pattern])).values == toset(["/*"])
+    )])
+    error_message = "each preview rule matches X-Golive-Slot: <slot> on the service's paths, and nothing else without preview_source_cidrs"
+  }
+}
+
+run "rejects_preview_priorities_after_the_rule" {
+  command = plan
+  variables {
+    rule_priority           = 1
+    preview_rule_priorities = { blue = 40000, green = 40001 }
+    preview_source_cidrs    = ["10.0.0.0/8"]
+    preview_header          = "X-Canary-Slot"
+  }
+  override_data {
+    target = data.golive_release.this
+    values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0", green = "1.0.0" } }
+  }
+  expect_failures = [var.preview_rule_priorities]
+}
+
+run "preview_rules_with_cidrs" {
+  command = plan
+  variables {
+    rule_priority           = 500
+    preview_rule_priorities = { blue = 10, green = 11 }
+    preview_source_cidrs    = ["10.0.0.0/8"]
+    preview_header          = "X-Canary-Slot"
+  }
+  override_data {
+    target = data.golive_release.this
+    values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0", green = "1.0.0" } }
+  }
+  assert {
+    condition = (
+      aws_lb_listener_rule.preview["blue"].priority == 10 && aws_lb_listener_rule.preview["green"].priority == 11 &&
+      one(flatten([for c in aws_lb_listener_rule.preview["green"].condition : c.http_header])).http_header_name == "X-Canary-Slot" &&
+      one(flatten([for c in aws_lb_listener_rule.preview["green"].condition : c.source_ip])).values == toset(["10.0.0.0/8"])
+    )
+    error_message = "given priorities, header and source CIDRs reach the preview rules"
+  }
+}
+
+run "rule_arn_output_is_the_split_rule" {
+  command = apply
+  override_data {
+    target = data.golive_release.this
+    values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0", green = "1.0.0" } }
+  }
+  override_resource {
+    target = aws_lb_target_group.slot
+    values = { arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-prod-api/0123456789abcdef" }
+  }
+  override_resource {
+    target = golive_traffic_split.this
+    values = { alb = { rule_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/shop-prod/1/2/3" } }
+  }
+  assert {
+    condition     = output.rule_arn == "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/shop-prod/1/2/3"
+    error_message = "rule_arn is the rule the split created"
+  }
+}
+
+run "rejects_rule_priority_without_room_for_previews" {
+  command = plan
+  variables {
+    rule_priority = 2
+  }
+  expect_failures = [var.preview_rule_priorities]
+}
+
+run "rejects_too_many_paths" {
+  command = plan
+  variables {
+    path_patterns = ["/a", "/b", "/c", "/d", "/e"]
+  }
+  expect_failures = [var.path_patterns]
+}
+
+run "rejects_bad_preview_header" {
+  command = plan
+  variables {
+    preview_header = "X Golive"
+  }
+  expect_failures = [var.preview_header]
+}
+
+run "rejects_bad_preview_cidr" {
+  command = plan
+  variables {
+    preview_source_cidrs = ["10.0.0.0"]
+  }
+  expect_failures = [var.preview_source_cidrs]
+}
