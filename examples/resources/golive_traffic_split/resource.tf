@@ -54,6 +54,42 @@ resource "golive_traffic_split" "api" {
   }
 }
 
+# ALB listener rule created and owned by the split: no aws_lb_listener_rule
+# and no ignore_changes. The rule starts on the declared weights; later
+# changes of weights are cutovers, changes of priority or conditions update
+# it in place, and destroying the split deletes it.
+resource "golive_traffic_split" "orders" {
+  environment = "shop/prod"
+  service     = "orders"
+
+  alb {
+    listener_arn = var.listener_arn
+    rule {
+      priority      = 120
+      path_patterns = ["/orders/*"]
+      host_headers  = ["shop.example.com"]
+    }
+  }
+
+  destination {
+    name   = "blue"
+    target = var.blue_target_group_arn
+    weight = 100
+  }
+  destination {
+    name   = "green"
+    target = var.green_target_group_arn
+    weight = 0
+  }
+
+  strategy {
+    canary {
+      steps = [10, 50]
+      bake  = "5m"
+    }
+  }
+}
+
 # Lambda alias: 20 points more to version 8 every minute. If the alias
 # "live" does not exist yet, the split creates it on the declared weights
 # (lambda_alias[0].created = true) and deletes it on destroy; an existing
