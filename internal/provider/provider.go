@@ -128,7 +128,7 @@ func (p *goliveProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"default_tags": schema.MapAttribute{
 				ElementType:         types.StringType,
 				Optional:            true,
-				MarkdownDescription: "Tags put on every AWS object golive creates (SSM parameters, ECS services).",
+				MarkdownDescription: "Tags put on every AWS object golive creates (SSM parameters, ECS services, ALB listener rules).",
 				Validators:          []validator.Map{tagMap()},
 			},
 			"max_retries": schema.Int64Attribute{
