@@ -235,6 +235,23 @@ func TestAccTrafficSplit_albRuleOwnedBySplit(t *testing.T) {
 						}
 						return nil
 					},
+					// The provider's default_tags are on the rule.
+					func(*terraform.State) error {
+						out, err := lb.DescribeTags(context.Background(), &elbv2.DescribeTagsInput{ResourceArns: []string{arn}})
+						if err != nil {
+							return err
+						}
+						tags := map[string]string{}
+						for _, d := range out.TagDescriptions {
+							for _, tag := range d.Tags {
+								tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+							}
+						}
+						if want := map[string]string{"managed-by": "golive-acctest"}; !reflect.DeepEqual(tags, want) {
+							return fmt.Errorf("tags of the rule: %v, want %v", tags, want)
+						}
+						return nil
+					},
 					// Nothing else on the listener moved.
 					e.checkListener(f, 100, 0),
 				),
