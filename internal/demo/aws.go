@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
 )
@@ -34,7 +35,7 @@ func (d *demo) fireAlarmDuringCanary(lbName, name string, timeout time.Duration)
 }
 
 // ruleWeights reads the forward weights of the load balancer's listener
-// rules, by target group name.
+// rules (preview rules aside), by target group name.
 func (d *demo) ruleWeights(lbName string) (map[string]int32, error) {
 	ctx := context.Background()
 	lb := elbv2.NewFromConfig(d.server.BaseConfig())
@@ -52,6 +53,9 @@ func (d *demo) ruleWeights(lbName string) (map[string]int32, error) {
 	}
 	w := map[string]int32{}
 	for _, r := range rules.Rules {
+		if previewRule(r) {
+			continue
+		}
 		for _, a := range r.Actions {
 			if a.ForwardConfig == nil {
 				continue
@@ -64,6 +68,17 @@ func (d *demo) ruleWeights(lbName string) (map[string]int32, error) {
 		}
 	}
 	return w, nil
+}
+
+// previewRule says whether r is one of modules/ecs-service's header-matched
+// preview rules, which always forward to one slot.
+func previewRule(r elbtypes.Rule) bool {
+	for _, c := range r.Conditions {
+		if aws.ToString(c.Field) == "http-header" {
+			return true
+		}
+	}
+	return false
 }
 
 // showWeights prints the forward weights of the load balancer's rules.
