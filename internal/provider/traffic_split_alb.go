@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -19,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
@@ -276,41 +274,20 @@ func (r *trafficSplitResource) albRouter(c splitConfig, dests []rollout.Destinat
 	return router.NewALB(r.data.aws.ELBv2(), listener, rule, dests)
 }
 
-// createRule creates the listener rule of a new split that owns it,
-// straight on the declared weights: nothing is live on it, so there is
-// nothing to canary or roll back to. If recording the split fails, the rule
-// goes again, so a failed create leaves nothing behind.
+// createRule creates the listener rule of a new split that owns it.
 func (r *trafficSplitResource) createRule(ctx context.Context, c splitConfig, dests []rollout.Destination, env *ledger.Environment, actor, summary string, diags *diagnostics) (applied, bool) {
-	to := c.declared()
-	description := ruleCreationCutover(*c.rule, to)
-	override := checkReleaseSchedule(r.data.now(), *env, c.override, "shifting traffic of "+c.id()+" ("+description+")",
-		"golive_traffic_split", path.Root("destination"), diags)
-	if diags.HasError() {
+	var rt *router.ALB
+	live, ok := r.createOwned(ctx, c, dests, env, actor, summary, ownedRouting{
+		kind: "ALB listener rule", description: ruleCreationCutover(*c.rule, c.declared()),
+		create: func(ctx context.Context, to rollout.Weights) (err error) {
+			rt, err = router.CreateALBRule(ctx, r.data.aws.ELBv2(), c.alb.ListenerARN.ValueString(), *c.rule, dests, to, r.data.defaultTags)
+			return err
+		},
+		remove: func(ctx context.Context) error { return rt.DeleteRule(ctx) },
+		mark:   func(s *ledger.Split) { s.RuleARN = rt.RuleARN() },
+	}, diags)
+	if !ok {
 		return applied{}, false
 	}
-	rt, err := router.CreateALBRule(ctx, r.data.aws.ELBv2(), c.alb.ListenerARN.ValueString(), *c.rule, dests, to, r.data.defaultTags)
-	if err != nil {
-		diags.AddError(summary, err.Error())
-		return applied{}, false
-	}
-	rec := withActor(c.record(dests, false), actor)
-	rec.RuleARN = rt.RuleARN()
-	if err := r.data.ledger.PutSplit(ctx, rec); err != nil {
-		undo, cancel := detached(ctx, 30*time.Second)
-		defer cancel()
-		if derr := rt.DeleteRule(undo); derr != nil {
-			err = fmt.Errorf("%w\n\ndeleting the rule this apply created also failed, delete it by hand: %v", err, derr)
-		}
-		diags.AddError(summary, err.Error())
-		return applied{}, false
-	}
-	sink := r.data.newEventSink(env, c.service, actor)
-	defer sink.finish(ctx, diags)
-	if override != "" {
-		_ = sink.event(ctx, ledger.KindOverride, "allowed", "", "traffic shift: "+description, override)
-	}
-	_ = sink.event(ctx, ledger.KindCutoverCompleted, "succeeded", "", description, override)
-	tflog.Info(ctx, "golive created the ALB listener rule of a traffic split", map[string]any{"split": c.id(), "rule": rt.RuleARN(), "cutover": description})
-	r.markLiveSlot(ctx, c, diags)
-	return applied{live: to, ruleARN: rt.RuleARN()}, true
+	return applied{live: live, ruleARN: rt.RuleARN()}, true
 }

@@ -132,41 +132,63 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 	return res, true
 }
 
-// createAlias creates the Lambda alias a new split found missing, straight
-// on the declared weights: nothing is live on it, so there is nothing to
-// canary or roll back to. If recording the split fails, the alias goes again,
-// so a failed create leaves nothing behind.
-func (r *trafficSplitResource) createAlias(ctx context.Context, c splitConfig, dests []rollout.Destination, env *ledger.Environment, actor, summary string, diags *diagnostics) (applied, bool) {
-	alias := r.lambdaAlias(c, dests)
+// ownedRouting is a routing object a new split creates and owns (its
+// Lambda alias or listener rule), for createOwned.
+type ownedRouting struct {
+	kind        string // for the log: "Lambda alias", "ALB listener rule"
+	description string // the cutover in words
+	create      func(context.Context, rollout.Weights) error
+	remove      func(context.Context) error
+	// mark fills what the ledger's split record says about the object.
+	mark func(*ledger.Split)
+}
+
+// createOwned creates the routing object of a new split straight on the
+// declared weights: nothing is live on it, so there is nothing to canary or
+// roll back to. If recording the split fails, the object goes again, so a
+// failed create leaves nothing behind.
+func (r *trafficSplitResource) createOwned(ctx context.Context, c splitConfig, dests []rollout.Destination, env *ledger.Environment, actor, summary string, o ownedRouting, diags *diagnostics) (rollout.Weights, bool) {
 	to := c.declared()
-	description := aliasCreationCutover(alias, to)
-	override := checkReleaseSchedule(r.data.now(), *env, c.override, "shifting traffic of "+c.id()+" ("+description+")",
+	override := checkReleaseSchedule(r.data.now(), *env, c.override, "shifting traffic of "+c.id()+" ("+o.description+")",
 		"golive_traffic_split", path.Root("destination"), diags)
 	if diags.HasError() {
-		return applied{}, false
+		return nil, false
 	}
-	if err := alias.Create(ctx, to); err != nil {
+	if err := o.create(ctx, to); err != nil {
 		diags.AddError(summary, err.Error())
-		return applied{}, false
+		return nil, false
 	}
-	if err := r.data.ledger.PutSplit(ctx, withActor(c.record(dests, true), actor)); err != nil {
+	rec := withActor(c.record(dests, false), actor)
+	o.mark(&rec)
+	if err := r.data.ledger.PutSplit(ctx, rec); err != nil {
 		undo, cancel := detached(ctx, 30*time.Second)
 		defer cancel()
-		if derr := alias.Delete(undo); derr != nil {
-			err = fmt.Errorf("%w\n\ndeleting the alias this apply created also failed, delete it by hand: %v", err, derr)
+		if derr := o.remove(undo); derr != nil {
+			err = fmt.Errorf("%w\n\ndeleting the %s this apply created also failed, delete it by hand: %v", err, o.kind, derr)
 		}
 		diags.AddError(summary, err.Error())
-		return applied{}, false
+		return nil, false
 	}
-	rec := r.data.newEventSink(env, c.service, actor)
-	defer rec.finish(ctx, diags)
+	sink := r.data.newEventSink(env, c.service, actor)
+	defer sink.finish(ctx, diags)
 	if override != "" {
-		_ = rec.event(ctx, ledger.KindOverride, "allowed", "", "traffic shift: "+description, override)
+		_ = sink.event(ctx, ledger.KindOverride, "allowed", "", "traffic shift: "+o.description, override)
 	}
-	_ = rec.event(ctx, ledger.KindCutoverCompleted, "succeeded", "", description, override)
-	tflog.Info(ctx, "golive created the Lambda alias of a traffic split", map[string]any{"split": c.id(), "cutover": description})
+	_ = sink.event(ctx, ledger.KindCutoverCompleted, "succeeded", "", o.description, override)
+	tflog.Info(ctx, "golive created the "+o.kind+" of a traffic split", map[string]any{"split": c.id(), "cutover": o.description})
 	r.markLiveSlot(ctx, c, diags)
-	return applied{live: to, aliasCreated: true}, true
+	return to, true
+}
+
+// createAlias creates the Lambda alias a new split found missing.
+func (r *trafficSplitResource) createAlias(ctx context.Context, c splitConfig, dests []rollout.Destination, env *ledger.Environment, actor, summary string, diags *diagnostics) (applied, bool) {
+	alias := r.lambdaAlias(c, dests)
+	live, ok := r.createOwned(ctx, c, dests, env, actor, summary, ownedRouting{
+		kind: "Lambda alias", description: aliasCreationCutover(alias, c.declared()),
+		create: alias.Create, remove: alias.Delete,
+		mark: func(s *ledger.Split) { s.AliasCreated = true },
+	}, diags)
+	return applied{live: live, aliasCreated: ok}, ok
 }
 
 // aliasCreationCutover is the cutover of a split that creates its alias, in
