@@ -103,16 +103,11 @@ func wantServing(t *testing.T, s *stack, lb, slot string) {
 
 func listenerOf(t *testing.T, s *stack, lb string) string {
 	t.Helper()
-	c := elbv2.NewFromConfig(s.AWS)
-	lbs, err := c.DescribeLoadBalancers(context.Background(), &elbv2.DescribeLoadBalancersInput{Names: []string{lb}})
-	if err != nil || len(lbs.LoadBalancers) != 1 {
-		t.Fatalf("load balancer %s: %v", lb, err)
+	arn, err := emulator.ListenerOf(context.Background(), s.AWS, lb)
+	if err != nil {
+		t.Fatal(err)
 	}
-	ls, err := c.DescribeListeners(context.Background(), &elbv2.DescribeListenersInput{LoadBalancerArn: lbs.LoadBalancers[0].LoadBalancerArn})
-	if err != nil || len(ls.Listeners) != 1 {
-		t.Fatalf("listener of %s: %v", lb, err)
-	}
-	return aws.ToString(ls.Listeners[0].ListenerArn)
+	return arn
 }
 
 // stepDetails lists the traffic_step details of events, oldest first.

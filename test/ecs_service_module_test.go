@@ -12,6 +12,7 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 )
 
@@ -102,24 +103,13 @@ func wantLive(t *testing.T, s *stack, live string, versions map[string]string) {
 	}
 }
 
-// ruleWeights reads, by target group ARN, the forward weights of the
-// service rule of the listener: the non-default rule that matches no HTTP
-// header (modules/ecs-service's preview rules do).
+// ruleWeights reads the forward weights of the listener's service rules by
+// target group ARN (preview rules aside).
 func ruleWeights(t *testing.T, s *stack, listenerARN string) map[string]int32 {
 	t.Helper()
-	w := map[string]int32{}
-	for _, r := range listenerRules(t, s, listenerARN) {
-		if aws.ToBool(r.IsDefault) || conditionValues(r, "http-header") != nil {
-			continue
-		}
-		for _, a := range r.Actions {
-			if a.ForwardConfig == nil {
-				continue
-			}
-			for _, tg := range a.ForwardConfig.TargetGroups {
-				w[aws.ToString(tg.TargetGroupArn)] = aws.ToInt32(tg.Weight)
-			}
-		}
+	w, err := emulator.ServiceWeights(context.Background(), s.AWS, listenerARN)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return w
 }

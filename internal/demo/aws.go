@@ -7,10 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
-
 	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
 )
 
@@ -34,51 +30,24 @@ func (d *demo) fireAlarmDuringCanary(lbName, name string, timeout time.Duration)
 	return done
 }
 
-// ruleWeights reads the forward weights of the load balancer's listener
-// rules (preview rules aside), by target group name.
+// ruleWeights reads the forward weights of the api rule of the load
+// balancer's listener, by target group name.
 func (d *demo) ruleWeights(lbName string) (map[string]int32, error) {
 	ctx := context.Background()
-	lb := elbv2.NewFromConfig(d.server.BaseConfig())
-	lbs, err := lb.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{lbName}})
+	listener, err := emulator.ListenerOf(ctx, d.server.BaseConfig(), lbName)
 	if err != nil {
 		return nil, err
 	}
-	ls, err := lb.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: lbs.LoadBalancers[0].LoadBalancerArn})
-	if err != nil {
-		return nil, err
-	}
-	rules, err := lb.DescribeRules(ctx, &elbv2.DescribeRulesInput{ListenerArn: ls.Listeners[0].ListenerArn})
+	byARN, err := emulator.ServiceWeights(ctx, d.server.BaseConfig(), listener)
 	if err != nil {
 		return nil, err
 	}
 	w := map[string]int32{}
-	for _, r := range rules.Rules {
-		if previewRule(r) {
-			continue
-		}
-		for _, a := range r.Actions {
-			if a.ForwardConfig == nil {
-				continue
-			}
-			for _, tg := range a.ForwardConfig.TargetGroups {
-				arn := aws.ToString(tg.TargetGroupArn)
-				name := arn[strings.Index(arn, "targetgroup/")+len("targetgroup/"):]
-				w[name[:strings.Index(name, "/")]] = aws.ToInt32(tg.Weight)
-			}
-		}
+	for arn, v := range byARN {
+		name := arn[strings.Index(arn, "targetgroup/")+len("targetgroup/"):]
+		w[name[:strings.Index(name, "/")]] = v
 	}
 	return w, nil
-}
-
-// previewRule says whether r is one of modules/ecs-service's header-matched
-// preview rules, which always forward to one slot.
-func previewRule(r elbtypes.Rule) bool {
-	for _, c := range r.Conditions {
-		if aws.ToString(c.Field) == "http-header" {
-			return true
-		}
-	}
-	return false
 }
 
 // showWeights prints the forward weights of the load balancer's rules.

@@ -224,3 +224,52 @@ func RecordWeights(ctx context.Context, cfg aws.Config, zoneID, name string) (ma
 	}
 	return w, ttls, nil
 }
+
+// ListenerOf is the only listener of the load balancer named lb.
+func ListenerOf(ctx context.Context, cfg aws.Config, lb string) (string, error) {
+	c := elbv2.NewFromConfig(cfg)
+	lbs, err := c.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{lb}})
+	if err != nil || len(lbs.LoadBalancers) != 1 {
+		return "", fmt.Errorf("load balancer %s: %v", lb, err)
+	}
+	ls, err := c.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: lbs.LoadBalancers[0].LoadBalancerArn})
+	if err != nil || len(ls.Listeners) != 1 {
+		return "", fmt.Errorf("the listener of %s: %v", lb, err)
+	}
+	return aws.ToString(ls.Listeners[0].ListenerArn), nil
+}
+
+// ServiceWeights reads the forward weights, by target group ARN, of the
+// listener's rules that carry a service's traffic: the default action and
+// modules/ecs-service's header-matched preview rules (which always forward
+// to one slot) aside.
+func ServiceWeights(ctx context.Context, cfg aws.Config, listenerARN string) (map[string]int32, error) {
+	out, err := elbv2.NewFromConfig(cfg).DescribeRules(ctx, &elbv2.DescribeRulesInput{ListenerArn: aws.String(listenerARN)})
+	if err != nil {
+		return nil, fmt.Errorf("reading the rules of %s: %w", listenerARN, err)
+	}
+	w := map[string]int32{}
+	for _, r := range out.Rules {
+		if aws.ToBool(r.IsDefault) || isPreviewRule(r) {
+			continue
+		}
+		for _, a := range r.Actions {
+			if a.ForwardConfig == nil {
+				continue
+			}
+			for _, tg := range a.ForwardConfig.TargetGroups {
+				w[aws.ToString(tg.TargetGroupArn)] = aws.ToInt32(tg.Weight)
+			}
+		}
+	}
+	return w, nil
+}
+
+func isPreviewRule(r elbtypes.Rule) bool {
+	for _, c := range r.Conditions {
+		if aws.ToString(c.Field) == "http-header" {
+			return true
+		}
+	}
+	return false
+}
