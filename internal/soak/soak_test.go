@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +50,45 @@ func TestWriteWithoutOutDirDoesNothing(t *testing.T) {
 	t.Setenv("GOLIVE_SOAK_OUT", "")
 	if err := NewReport("a", "b").Write("c"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestTableAndUpdateDocs(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("GOLIVE_SOAK_OUT", dir)
+	a := NewReport("faults", "30% faulted calls")
+	a.Add(Run{Seed: 1, Outcome: "succeeded", Faults: map[string]int{"5xx": 2, "reset": 1}})
+	if err := a.Write("faults-30"); err != nil {
+		t.Fatal(err)
+	}
+	b := NewReport("concurrency", "same service")
+	b.Add(Run{Seed: 1, Outcome: "one-refused"})
+	if err := b.Write("concurrency"); err != nil {
+		t.Fatal(err)
+	}
+	sums, err := ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := Table(sums)
+	for _, want := range []string{
+		"| concurrency | same service | 1 | none | one-refused 1 | 0 |",
+		"| faults | 30% faulted calls | 1 | 3 (5xx 2, reset 1) | succeeded 1 | 0 |",
+	} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	doc := filepath.Join(t.TempDir(), "reliability.md")
+	os.WriteFile(doc, []byte("# R\n\nprose\n\n"+DocsBegin+"\nold\n"+DocsEnd+"\n\nmore prose\n"), 0o644)
+	if err := UpdateDocs(doc, sums, "header"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(doc)
+	if s := string(got); strings.Contains(s, "old") || !strings.Contains(s, "more prose") || !strings.Contains(s, "| faults |") {
+		t.Fatalf("updated docs:\n%s", s)
+	}
+	if err := UpdateDocs(filepath.Join(t.TempDir(), "none.md"), sums, "h"); err == nil {
+		t.Fatal("UpdateDocs of a missing file succeeded")
 	}
 }
