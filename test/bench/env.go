@@ -91,6 +91,10 @@ type Proc struct {
 	// PeakRSS is the highest resident set (VmHWM) seen per provider plugin
 	// ("golive", "aws"), in bytes, sampled while the run lasted.
 	PeakRSS map[string]int64
+	// CPU is the user+system CPU time of terraform and of the children it
+	// waited for (the provider plugins), from the process's rusage: with
+	// the emulator's own CPU it tells which side a slow run spent its time on.
+	CPU time.Duration
 }
 
 // Terraform runs `terraform <args>` in dir with the bench's CLI
@@ -126,6 +130,9 @@ func (e *Env) Terraform(dir string, env []string, args ...string) (Proc, error) 
 	}()
 	err := cmd.Wait()
 	p := Proc{Wall: time.Since(start), Output: out.String()}
+	if st := cmd.ProcessState; st != nil {
+		p.CPU = st.UserTime() + st.SystemTime()
+	}
 	close(stop)
 	wg.Wait()
 	p.PeakRSS = peak
