@@ -64,7 +64,7 @@ func measureGobench(e *Env) ([]Result, error) {
 
 // gobenchResult is one benchmark's samples, one per -count.
 type gobenchResult struct {
-	Name                              string // "<package base>/<Benchmark name without the -GOMAXPROCS suffix>"
+	Name                             string // "<package base>/<Benchmark name without the -GOMAXPROCS suffix>"
 	NsPerOp, BytesPerOp, AllocsPerOp []float64
 }
 
