@@ -53,15 +53,24 @@ func MissingKeys(source, target []string) []string {
 	return missing
 }
 
+// NameExpr is an application, environment or service name, unanchored, for
+// patterns of ids made of names. It starts and ends with a letter or digit:
+// names are joined with '-' into AWS resource names (load balancers, target
+// groups) that may not end with a hyphen, and into DNS labels.
+const NameExpr = `[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?`
+
 // NamePattern is what application, environment and service names must match:
 // they become parts of SSM paths, ledger keys and AWS resource names.
-var NamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+var NamePattern = regexp.MustCompile(`^` + NameExpr + `$`)
+
+// NameRule says what NamePattern accepts, for diagnostics.
+const NameRule = "must be 1-40 lower-case letters, digits or '-', starting and ending with a letter or digit"
 
 // CheckName says why name is not a valid application, environment or service
 // name, or returns nil.
 func CheckName(name string) error {
 	if !NamePattern.MatchString(name) {
-		return fmt.Errorf("%q must be 1-40 lower-case letters, digits or '-', starting with a letter or digit", name)
+		return fmt.Errorf("%q %s", name, NameRule)
 	}
 	return nil
 }

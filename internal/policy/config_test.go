@@ -110,6 +110,11 @@ func TestCheckNameTable(t *testing.T) {
 		{"empty", "", false},
 		{"upper case", "Shop", false},
 		{"leading dash", "-x", false},
+		{"trailing dash", "prod-", false},
+		{"only a dash", "-", false},
+		{"40 chars ending in a dash", strings.Repeat("a", 39) + "-", false},
+		{"inner double dash", "a--b", true},
+		{"two chars", "a1", true},
 		{"underscore", "my_app", false},
 		{"dot", "my.app", false},
 		{"space", "my app", false},
@@ -129,7 +134,7 @@ func TestCheckNameTable(t *testing.T) {
 			if err == nil {
 				t.Fatalf("CheckName(%q) = nil, want error", tc.in)
 			}
-			want := fmt.Sprintf("%q must be 1-40 lower-case letters, digits or '-'", tc.in)
+			want := fmt.Sprintf("%q must be 1-40 lower-case letters, digits or '-', starting and ending with a letter or digit", tc.in)
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("CheckName(%q) = %q, want it to contain %q", tc.in, err, want)
 			}

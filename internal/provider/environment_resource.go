@@ -42,8 +42,7 @@ func (r *environmentResource) Metadata(_ context.Context, req resource.MetadataR
 }
 
 func nameValidators() []validator.String {
-	return []validator.String{stringvalidator.RegexMatches(policy.NamePattern,
-		"must be 1-40 lower-case letters, digits or '-', starting with a letter or digit")}
+	return []validator.String{stringvalidator.RegexMatches(policy.NamePattern, policy.NameRule)}
 }
 
 func (r *environmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
