@@ -137,7 +137,11 @@ func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.Modif
 			}
 		}
 	default:
-		if len(resp.RequiresReplace) > 0 && state.DeletionProtection.ValueBool() {
+		// The framework hands ModifyPlan an empty resp.RequiresReplace (the
+		// attributes' RequiresReplace lands in it only afterwards), so see
+		// for ourselves whether a force-new attribute changes.
+		replaced := !plan.Application.Equal(state.Application) || !plan.Name.Equal(state.Name)
+		if replaced && state.DeletionProtection.ValueBool() {
 			resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "environment is protected",
 				"this change replaces the environment, which destroys it first. "+protectedMessage(state.ID.ValueString()))
 		}
