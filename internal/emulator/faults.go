@@ -94,6 +94,7 @@ type FaultProxy struct {
 	rng      *rand.Rand
 	counts   map[FaultKind]int
 	requests int
+	queued   []FaultKind
 }
 
 type faultKey struct{}
@@ -154,6 +155,14 @@ func (p *FaultProxy) SetRate(rate float64) {
 
 func (p *FaultProxy) currentRate() float64 { return float64(p.rate.Load()) / 1e9 }
 
+// Inject queues faults for the next requests, one each, in order, ahead of
+// the random ones: a unit test's way to lose exactly the answer it means to.
+func (p *FaultProxy) Inject(kinds ...FaultKind) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.queued = append(p.queued, kinds...)
+}
+
 // Close stops the proxy.
 func (p *FaultProxy) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -203,10 +212,15 @@ func (p *FaultProxy) decide() (FaultKind, time.Duration, int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.requests++
-	if p.rng.Float64() >= p.currentRate() {
-		return "", 0, 0
+	var kind FaultKind
+	if len(p.queued) > 0 {
+		kind, p.queued = p.queued[0], p.queued[1:]
+	} else {
+		if p.rng.Float64() >= p.currentRate() {
+			return "", 0, 0
+		}
+		kind = p.opts.Kinds[p.rng.Intn(len(p.opts.Kinds))]
 	}
-	kind := p.opts.Kinds[p.rng.Intn(len(p.opts.Kinds))]
 	p.counts[kind]++
 	var delay time.Duration
 	status := 0

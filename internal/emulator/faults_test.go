@@ -167,8 +167,7 @@ func TestFaultResetAfterAppliesTheRequest(t *testing.T) {
 	defer backend.Close()
 	p := startProxy(t, backend.URL, FaultOptions{Rate: 1, Seed: 1, Kinds: []FaultKind{FaultResetAfter}})
 	err := sdkCalls["dynamodb"](context.Background(), oneAttempt(p.URL))
-	var api smithy.APIError
-	if err == nil || errors.As(err, &api) {
+	if err == nil || errors.As(err, new(smithy.APIError)) {
 		t.Fatalf("got %v, want a connection error", err)
 	}
 	if retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) != aws.TrueTernary {
@@ -183,11 +182,20 @@ func TestFaultResetAfterAppliesTheRequest(t *testing.T) {
 	if err := sdkCalls["dynamodb"](context.Background(), oneAttempt(p.URL)); err != nil {
 		t.Fatal(err)
 	}
+	// Injected faults come first, one per request, whatever the rate.
+	p.Inject(FaultThrottle)
+	var api smithy.APIError
+	if err := sdkCalls["dynamodb"](context.Background(), oneAttempt(p.URL)); !errors.As(err, &api) || api.ErrorCode() != "ThrottlingException" {
+		t.Fatalf("injected throttle: got %v", err)
+	}
+	if err := sdkCalls["dynamodb"](context.Background(), oneAttempt(p.URL)); err != nil {
+		t.Fatalf("after the injected fault: %v", err)
+	}
 	lat := startProxy(t, backend.URL, FaultOptions{Rate: 1, Seed: 1, Kinds: []FaultKind{FaultLatency}, MaxLatency: 20e6})
 	if err := sdkCalls["dynamodb"](context.Background(), oneAttempt(lat.URL)); err != nil {
 		t.Fatal(err)
 	}
-	if applied.Load() != 3 || lat.Counts()["latency"] != 1 || p.Requests() != 2 {
+	if applied.Load() != 4 || lat.Counts()["latency"] != 1 || p.Requests() != 4 || p.Counts()["throttle"] != 1 {
 		t.Fatalf("applied %d, latency faults %v, requests %d", applied.Load(), lat.Counts(), p.Requests())
 	}
 }

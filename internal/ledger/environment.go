@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -91,9 +92,18 @@ func (l *Ledger) putEnvironment(ctx context.Context, e Environment, cond string)
 	if cond != "" {
 		in.ConditionExpression = aws.String(cond)
 	}
+	if cond != "" {
+		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
 	_, err = l.db.PutItem(ctx, in)
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
+		// The SDK retries a put whose answer was lost (a connection reset
+		// after DynamoDB applied it): the retry then finds the very item it
+		// wrote, down to its updated_at, and that is no conflict.
+		if reflect.DeepEqual(ccf.Item, item) {
+			return nil
+		}
 		return fmt.Errorf("environment %s: %w", e.ID(), ErrExists)
 	}
 	if err != nil {

@@ -100,12 +100,24 @@ func (l *Ledger) AcquireLock(ctx context.Context, req LockRequest) (*Lock, error
 	})
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
+		// The SDK retries a put whose answer was lost (a connection reset
+		// after DynamoDB applied it): the retry then finds our own lock.
+		if ccf.Item != nil && itemToken(ccf.Item) == lk.token {
+			return lk, nil
+		}
 		return nil, heldError(req.target(), ccf.Item)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("locking %s: %w", req.target(), l.wrap(err))
 	}
 	return lk, nil
+}
+
+func itemToken(item map[string]types.AttributeValue) string {
+	if s, ok := item["token"].(*types.AttributeValueMemberS); ok {
+		return s.Value
+	}
+	return ""
 }
 
 func heldError(target string, item map[string]types.AttributeValue) error {
@@ -151,17 +163,23 @@ func (lk *Lock) Renew(ctx context.Context) error {
 }
 
 // Release deletes the lock if this holder still has it. Releasing a lock
-// that was taken over is ErrLockLost and deletes nothing.
+// that was taken over is ErrLockLost and deletes nothing. A lock already
+// gone is released: the SDK retries a delete whose answer was lost, and the
+// retry finds nothing to delete.
 func (lk *Lock) Release(ctx context.Context) error {
 	_, err := lk.l.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-		TableName:                 aws.String(lk.l.table),
-		Key:                       key(lockPK(lk.Target()), "LOCK"),
-		ConditionExpression:       aws.String("#token = :token"),
-		ExpressionAttributeNames:  map[string]string{"#token": "token"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":token": strAttr(lk.token)},
+		TableName:                           aws.String(lk.l.table),
+		Key:                                 key(lockPK(lk.Target()), "LOCK"),
+		ConditionExpression:                 aws.String("#token = :token"),
+		ExpressionAttributeNames:            map[string]string{"#token": "token"},
+		ExpressionAttributeValues:           map[string]types.AttributeValue{":token": strAttr(lk.token)},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
+		if ccf.Item == nil {
+			return nil
+		}
 		return fmt.Errorf("releasing the lock of %s: %w", lk.Target(), ErrLockLost)
 	}
 	if err != nil {
