@@ -85,9 +85,8 @@ type Clients struct {
 	ssm        lazy[*ssm.Client]
 	sts        lazy[*sts.Client]
 
-	identityOnce sync.Once
-	identity     Identity
-	identityErr  error
+	identityMu sync.Mutex
+	identity   *Identity
 }
 
 type lazy[T any] struct {
@@ -181,19 +180,22 @@ func (c *Clients) Region() string { return c.cfg.Region }
 func (c *Clients) AWSConfig() aws.Config { return c.cfg.Copy() }
 
 // CallerIdentity asks STS who the credentials belong to, once per provider
-// instance.
+// instance. A failure is not kept: the next caller asks again, so one call
+// that ran out of retries does not fail every resource of the run.
 func (c *Clients) CallerIdentity(ctx context.Context) (Identity, error) {
-	c.identityOnce.Do(func() {
-		out, err := c.STS().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		if err != nil {
-			c.identityErr = fmt.Errorf("reading caller identity from STS: %w", err)
-			return
-		}
-		c.identity = Identity{
-			Account: aws.ToString(out.Account),
-			ARN:     aws.ToString(out.Arn),
-			UserID:  aws.ToString(out.UserId),
-		}
-	})
-	return c.identity, c.identityErr
+	c.identityMu.Lock()
+	defer c.identityMu.Unlock()
+	if c.identity != nil {
+		return *c.identity, nil
+	}
+	out, err := c.STS().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return Identity{}, fmt.Errorf("reading caller identity from STS: %w", err)
+	}
+	c.identity = &Identity{
+		Account: aws.ToString(out.Account),
+		ARN:     aws.ToString(out.Arn),
+		UserID:  aws.ToString(out.UserId),
+	}
+	return *c.identity, nil
 }
