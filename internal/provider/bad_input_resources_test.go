@@ -18,7 +18,9 @@ func environmentBadInputs() []badInput {
 		{name: "environment upper-case application", config: envAs("Shop_App", "prod", ""),
 			attr: `Attribute application`, fix: `must be 1-40 lower-case letters, digits or '-'`},
 		{name: "environment empty name", config: envAs("shop", "", ""),
-			attr: `Attribute name`, fix: `must be 1-40 lower-case letters, digits or '-', starting with a letter or digit`},
+			attr: `Attribute name`, fix: `must be 1-40 lower-case letters, digits or '-', starting and ending with a letter or digit`},
+		{name: "environment name ending in a dash", config: envAs("shop", "prod-", ""),
+			attr: `Attribute name`, fix: `starting and ending with a letter or digit`},
 		{name: "environment unknown tier", config: env(`  tier = "prod"`),
 			attr: `Attribute tier value`, fix: `must be one of: \["development" "staging" "production"\]`},
 		{name: "environment unknown parity", config: env(`  parity = "loose"`),
@@ -142,7 +144,8 @@ func splitAs(environment, service, body string) string {
 
 // splitBadInputs adds to splitBadInput (traffic_split_validation_test.go)
 // what that table does not cover: the identity attributes, Route 53's
-// record type and TTL, destination names and the override.
+// record type and TTL, destination names and the override, and the formats
+// of routers, targets, deployment ids and alarm names.
 func splitBadInputs() []badInput {
 	return []badInput{
 		{name: "split environment with a service", config: splitAs("shop/prod/api", "api", albBlock+dest("blue", tgA, 100)),
@@ -159,5 +162,65 @@ func splitBadInputs() []badInput {
 			attr: `Attribute override\[0\]\.reason string length`, fix: `must be at least 3`},
 		{name: "split rollback HTTP timeout of 2m", config: split(albBlock + dest("blue", tgA, 100) + "\n  rollback {\n    http {\n      url = \"https://api.example.com/healthz\"\n      timeout = \"2m\"\n    }\n  }"),
 			attr: `rollback\[0\]\.http\[0\]\.timeout: 2m`, fix: `is outside 100ms to 1m0s`},
+		{name: "split environment ending in a dash", config: splitAs("shop/prod-", "api", albBlock+dest("blue", tgA, 100)),
+			attr: `Attribute environment`, fix: `must be an environment id <application>/<name>, e.g. shop/prod`},
+
+		// Destinations: that there is one, and what they point at.
+		{name: "split without destination", config: split(albBlock),
+			attr: `destination: a traffic split needs at least one destination block`, fix: `e.g. destination \{ name = "blue", target = <target> or deployment = <golive_deployment id>, weight = 100 \}`},
+		{name: "split deployment that is not an id", config: split(albBlock + deploymentDest("blue", "api-blue")),
+			attr: `Attribute destination\[0\]\.deployment`, fix: `must be a golive_deployment id <application>/<environment>/<service>/<slot or version>, e.g. shop/prod/api/blue`},
+		{name: "split deployment that is the split's own id", config: split(albBlock + deploymentDest("blue", "shop/prod/api")),
+			attr: `Attribute destination\[0\]\.deployment`, fix: `must be a golive_deployment id`},
+		{name: "split ALB target that is a listener", config: split(albBlock + dest("blue", tgA, 50) + dest("green", albListener, 50)),
+			attr: `Attribute destination\[1\]\.target`, fix: `must be a target group ARN with the alb router`},
+		{name: "split Lambda target that is an alias", config: split(lambdaAliasBlock("api", "live") + dest("blue", "live", 100)),
+			attr: `Attribute destination\[0\]\.target`, fix: `must be a published version number such as 3 with the lambda_alias router`},
+		{name: "split Lambda target LATEST", config: split(lambdaAliasBlock("api", "live") + dest("blue", "2", 90) + dest("green", "$LATEST", 10)),
+			attr: `Attribute destination\[1\]\.target`, fix: `not \$LATEST or an alias`},
+		{name: "split Route 53 empty record value", config: split(route53Block("Z123", "api.example.com") + dest("blue", "", 100)),
+			attr: `Attribute destination\[0\]\.target`, fix: `must be the record value with the route53 router`},
+
+		// Routers.
+		{name: "split ALB listener_arn of a target group", config: split("  alb {\n    listener_arn = \"" + tgA + "\"\n  }" + dest("blue", tgB, 100)),
+			attr: `Attribute alb\[0\]\.listener_arn`, fix: `must be a load balancer listener ARN such as arn:aws:elasticloadbalancing:`},
+		{name: "split ALB rule_arn of a listener", config: split("  alb {\n    rule_arn = \"" + albListener + "\"\n  }" + dest("blue", tgA, 100)),
+			attr: `Attribute alb\[0\]\.rule_arn`, fix: `must be a listener rule ARN such as arn:aws:elasticloadbalancing:`},
+		{name: "split Route 53 empty zone_id", config: split(route53Block("", "api.example.com") + dest("blue", "blue.example.com", 100)),
+			attr: `Attribute route53\[0\]\.zone_id`, fix: `must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ`},
+		{name: "split Route 53 empty record name", config: split(route53Block("Z123", "") + dest("blue", "blue.example.com", 100)),
+			attr: `Attribute route53\[0\]\.name`, fix: `must be a DNS name such as api.example.com`},
+		{name: "split Route 53 record name that is a URL", config: split(route53Block("Z123", "https://api.example.com/") + dest("blue", "blue.example.com", 100)),
+			attr: `Attribute route53\[0\]\.name`, fix: `must be a DNS name such as api.example.com`},
+		{name: "split Lambda empty function_name", config: split(lambdaAliasBlock("", "live") + dest("blue", "3", 100)),
+			attr: `Attribute lambda_alias\[0\]\.function_name`, fix: `must be a Lambda function name \(1-64 letters, digits, '_' or '-'\) or its ARN`},
+		{name: "split Lambda function_name with a version", config: split(lambdaAliasBlock("api:3", "live") + dest("blue", "3", 100)),
+			attr: `Attribute lambda_alias\[0\]\.function_name`, fix: `or its ARN without a qualifier`},
+		{name: "split Lambda empty alias", config: split(lambdaAliasBlock("api", "") + dest("blue", "3", 100)),
+			attr: `Attribute lambda_alias\[0\]\.alias`, fix: `must be an alias name of 1-128 letters, digits, '_' or '-', not only digits`},
+		{name: "split Lambda alias that is a version", config: split(lambdaAliasBlock("api", "3") + dest("blue", "3", 100)),
+			attr: `Attribute lambda_alias\[0\]\.alias`, fix: `not only digits \(that is a version\)`},
+
+		// Gates.
+		{name: "split rollback empty alarm name", config: split(albBlock + dest("blue", tgA, 100) + "\n  rollback {\n    alarms = [\"\"]\n  }"),
+			attr: `Attribute rollback\[0\]\.alarms\[0\]`, fix: `must be a CloudWatch alarm name of 1-255 characters without control characters`},
+		{name: "split rollback alarm name of 256 characters", config: split(albBlock + dest("blue", tgA, 100) + "\n  rollback {\n    alarms = [\"shop-prod-5xx\", \"" + strings.Repeat("a", 256) + "\"]\n  }"),
+			attr: `Attribute rollback\[0\]\.alarms\[1\]`, fix: `must be a CloudWatch alarm name of 1-255 characters`},
+		{name: "split rollback alarm name with a line break", config: split(albBlock + dest("blue", tgA, 100) + "\n  rollback {\n    alarms = [\"shop-prod\\n5xx\"]\n  }"),
+			attr: `Attribute rollback\[0\]\.alarms\[0\]`, fix: `without control characters`},
 	}
+}
+
+const albListener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2"
+
+func deploymentDest(name, deployment string) string {
+	return fmt.Sprintf("\n  destination {\n    name = %q\n    deployment = %q\n    weight = 100\n  }", name, deployment)
+}
+
+func lambdaAliasBlock(function, alias string) string {
+	return fmt.Sprintf("  lambda_alias {\n    function_name = %q\n    alias = %q\n  }", function, alias)
+}
+
+func route53Block(zone, name string) string {
+	return fmt.Sprintf("  route53 {\n    zone_id = %q\n    name = %q\n    type = \"CNAME\"\n    ttl = 60\n  }", zone, name)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
@@ -35,6 +36,19 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 	c := m.decode(ctx, diags)
 	if c.alb != nil {
 		validateALB(c, diags)
+		at := path.Root("alb").AtListIndex(0)
+		checkString(ctx, listenerARNValidator, at.AtName("listener_arn"), c.alb.ListenerARN, diags)
+		checkString(ctx, listenerRuleARNValidator, at.AtName("rule_arn"), c.alb.RuleARN, diags)
+	}
+	// SizeAtLeast on the block list does not fire when no block is written.
+	if !m.Destination.IsUnknown() && len(m.Destination.Elements()) == 0 {
+		diags.AddAttributeError(path.Root("destination"), "no destination",
+			"destination: a traffic split needs at least one destination block, e.g. destination { name = \"blue\", target = <target> or deployment = <golive_deployment id>, weight = 100 }")
+	}
+	// What a raw target is depends on the router; judged once there is one.
+	var target validator.String
+	if routers == 1 {
+		target = map[string]validator.String{"alb": albTargetValidator, "lambda_alias": lambdaTargetValidator, "route53": route53TargetValidator}[c.router]
 	}
 
 	// Destinations.
@@ -48,6 +62,9 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 					fmt.Sprintf("destination[%d].name %q is also destination[%d].name: names must be unique", i, d.Name.ValueString(), j))
 			}
 			seen[d.Name.ValueString()] = i
+		}
+		if target != nil {
+			checkString(ctx, target, at.AtName("target"), d.Target, diags)
 		}
 		if !d.Deployment.IsUnknown() && !d.Target.IsUnknown() && d.Deployment.IsNull() == d.Target.IsNull() {
 			diags.AddAttributeError(at.AtName("target"), "exactly one of deployment and target",

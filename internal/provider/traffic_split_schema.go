@@ -56,31 +56,32 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				"If the alias does not exist when the split is created, the split creates it on the declared weights (with no live traffic there is nothing to canary) "+
 				"and deletes it when the split is destroyed; an alias that already exists is adopted and left in place on destroy. "+
 				"No `aws_lambda_alias` is needed.", map[string]schema.Attribute{
-				"function_name": schema.StringAttribute{Required: true, MarkdownDescription: "Function name or ARN. Changing it replaces the split.",
-					PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
-				"alias": schema.StringAttribute{Required: true, MarkdownDescription: "Alias name, e.g. `live`. Changing it replaces the split.",
-					PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+				"function_name": schema.StringAttribute{Required: true, MarkdownDescription: "Function name or ARN, without a qualifier. Changing it replaces the split.",
+					Validators: lambdaFunctionValidators(), PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+				"alias": schema.StringAttribute{Required: true, MarkdownDescription: "Alias name, e.g. `live`: letters, digits, `_` or `-`, not only digits. Changing it replaces the split.",
+					Validators: lambdaAliasValidators(), PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 				"created": schema.BoolAttribute{Computed: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 					MarkdownDescription: "Whether the split created the alias (it did not exist when the split was created). " +
 						"If true, destroying the split deletes the alias; if false, the alias was adopted and destroying the split leaves it as it is. " +
 						"Kept in the ledger, so it survives import."},
 			}),
 			"route53": single("Route with Route 53 weighted records: one record set per destination, identified by the destination name. A simple record of the same name is replaced without a gap.", map[string]schema.Attribute{
-				"zone_id": schema.StringAttribute{Required: true, MarkdownDescription: "Hosted zone ID."},
-				"name":    schema.StringAttribute{Required: true, MarkdownDescription: "Record name, e.g. `api.example.com`."},
+				"zone_id": schema.StringAttribute{Required: true, MarkdownDescription: "Hosted zone ID, e.g. `aws_route53_zone.x.zone_id`.", Validators: hostedZoneIDValidators()},
+				"name":    schema.StringAttribute{Required: true, MarkdownDescription: "Record name, e.g. `api.example.com`.", Validators: recordNameValidators()},
 				"type": schema.StringAttribute{Required: true, MarkdownDescription: "Record type: `CNAME`, `A`, `AAAA` or `TXT`.",
 					Validators: []validator.String{stringvalidator.OneOf("CNAME", "A", "AAAA", "TXT")}},
 				"ttl": schema.Int64Attribute{Required: true, MarkdownDescription: "Record TTL in seconds. Resolvers keep old answers this long, so bakes should be longer.",
 					Validators: []validator.Int64{int64validator.Between(0, 172800)}},
 			}),
 			"destination": schema.ListNestedBlock{
-				MarkdownDescription: "Where traffic goes. Weights are whole numbers 0-100 that sum to 100.",
+				MarkdownDescription: "Where traffic goes; at least one. Weights are whole numbers 0-100 that sum to 100.",
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 					"name": schema.StringAttribute{Required: true, MarkdownDescription: "Label, unique in the split, e.g. `blue`; the record set identifier for Route 53.",
 						Validators: []validator.String{stringvalidator.RegexMatches(destinationNamePattern, "must be 1-64 letters, digits, '_' or '-'")}},
-					"deployment": schema.StringAttribute{Optional: true, MarkdownDescription: "A `golive_deployment` id; the split routes to its destination (target group ARN or Lambda version). Exactly one of `deployment` and `target`."},
-					"target":     schema.StringAttribute{Optional: true, MarkdownDescription: "A raw target: target group ARN (alb), version (lambda_alias) or record value (route53)."},
+					"deployment": schema.StringAttribute{Optional: true, MarkdownDescription: "A `golive_deployment` id (`<application>/<environment>/<service>/<slot or version>`); the split routes to its destination (target group ARN or Lambda version). Exactly one of `deployment` and `target`.",
+						Validators: []validator.String{deploymentIDValidator}},
+					"target": schema.StringAttribute{Optional: true, MarkdownDescription: "A raw target: target group ARN (alb), published version number (lambda_alias) or record value (route53)."},
 					"weight": schema.Int64Attribute{Required: true, MarkdownDescription: "Percent of traffic, 0-100.",
 						Validators: []validator.Int64{int64validator.Between(0, 100)}},
 				}},
@@ -105,7 +106,8 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
 				NestedObject: schema.NestedBlockObject{
 					Attributes: map[string]schema.Attribute{
-						"alarms": schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "CloudWatch alarm names; any in ALARM (or missing) fails the gate."},
+						"alarms": schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "CloudWatch alarm names; any in ALARM (or missing) fails the gate.",
+							Validators: []validator.List{alarmNames()}},
 						"poll_interval": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("10s"),
 							MarkdownDescription: "How often gates are checked during a bake. Default `10s`.", Validators: []validator.String{durationString(time.Second, time.Hour)}},
 					},

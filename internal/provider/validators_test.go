@@ -40,6 +40,27 @@ func TestValidators(t *testing.T) {
 		{"duration too long", durationString(time.Second, time.Hour), types.StringValue("2h"), "is outside"},
 		{"regex ok", regexString(), types.StringValue(`"status":\s*"ok"`), ""},
 		{"regex bad", regexString(), types.StringValue("ok("), "missing closing )"},
+		// golive_traffic_split: unknown values pass (judged at apply), null ones are absent.
+		{"deployment id ok", deploymentIDValidator, types.StringValue("shop/prod/api/blue"), ""},
+		{"deployment id of a version", deploymentIDValidator, types.StringValue("shop/prod/api/1.4.2+build.7"), ""},
+		{"deployment id of a split", deploymentIDValidator, types.StringValue("shop/prod/api"), "Attribute x must be a golive_deployment id <application>/<environment>/<service>/<slot or version>"},
+		{"deployment id unknown", deploymentIDValidator, types.StringUnknown(), ""},
+		{"deployment id null", deploymentIDValidator, types.StringNull(), ""},
+		{"listener ok", listenerARNValidator, types.StringValue("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop-prod/50dc6c495c0c9188/f2f7dc8efc522ab2"), ""},
+		{"listener of a target group", listenerARNValidator, types.StringValue(tgARN), "must be a load balancer listener ARN"},
+		{"listener unknown", listenerARNValidator, types.StringUnknown(), ""},
+		{"rule ok", listenerRuleARNValidator, types.StringValue("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/shop-prod/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"), ""},
+		{"rule of a listener", listenerRuleARNValidator, types.StringValue("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop-prod/50dc6c495c0c9188/f2f7dc8efc522ab2"), "must be a listener rule ARN"},
+		{"alb target ok", albTargetValidator, types.StringValue(tgARN), ""},
+		{"alb target name", albTargetValidator, types.StringValue("api-blue"), "must be a target group ARN with the alb router"},
+		{"alb target unknown", albTargetValidator, types.StringUnknown(), ""},
+		{"lambda target ok", lambdaTargetValidator, types.StringValue("12"), ""},
+		{"lambda target LATEST", lambdaTargetValidator, types.StringValue("$LATEST"), "must be a published version number such as 3"},
+		{"lambda target alias", lambdaTargetValidator, types.StringValue("live"), "not $LATEST or an alias"},
+		{"lambda target unknown", lambdaTargetValidator, types.StringUnknown(), ""},
+		{"route53 target ok", route53TargetValidator, types.StringValue("blue.example.com"), ""},
+		{"route53 target empty", route53TargetValidator, types.StringValue(""), "must be the record value with the route53 router"},
+		{"route53 target blank", route53TargetValidator, types.StringValue("  "), "must be the record value"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,8 +72,93 @@ func TestValidators(t *testing.T) {
 	}
 }
 
+const tgARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api-blue/0123456789abcdef"
+
+// TestValidatorsInLists: validators of several values each, including
+// null and unknown ones, with the attribute path in the message.
+func TestValidatorsInLists(t *testing.T) {
+	runAll := func(vs []validator.String, value types.String) string {
+		var got []string
+		for _, v := range vs {
+			if d := runString(v, value); d != "" {
+				got = append(got, d)
+			}
+		}
+		return strings.Join(got, "\n")
+	}
+	for _, tc := range []struct {
+		name  string
+		vs    []validator.String
+		value types.String
+		want  string
+	}{
+		{"zone ok", hostedZoneIDValidators(), types.StringValue("Z0123456789ABCDEFGHIJ"), ""},
+		{"zone with prefix", hostedZoneIDValidators(), types.StringValue("/hostedzone/Z123"), ""},
+		{"zone empty", hostedZoneIDValidators(), types.StringValue(""), "Attribute x must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ"},
+		{"zone name", hostedZoneIDValidators(), types.StringValue("example.com"), "must be a Route 53 hosted zone ID"},
+		{"zone unknown", hostedZoneIDValidators(), types.StringUnknown(), ""},
+		{"record ok", recordNameValidators(), types.StringValue("api.example.com."), ""},
+		{"record wildcard", recordNameValidators(), types.StringValue("*.example.com"), ""},
+		{"record empty", recordNameValidators(), types.StringValue(""), "must be a DNS name such as api.example.com"},
+		{"record URL", recordNameValidators(), types.StringValue("https://api.example.com"), "must be a DNS name"},
+		{"record too long", recordNameValidators(), types.StringValue(strings.Repeat("a", 1025)), "string length must be at most 1024"},
+		{"record unknown", recordNameValidators(), types.StringUnknown(), ""},
+		{"function ok", lambdaFunctionValidators(), types.StringValue("shop-api_2"), ""},
+		{"function ARN", lambdaFunctionValidators(), types.StringValue("arn:aws:lambda:us-east-1:123456789012:function:api"), ""},
+		{"function partial ARN", lambdaFunctionValidators(), types.StringValue("123456789012:function:api"), ""},
+		{"function empty", lambdaFunctionValidators(), types.StringValue(""), "must be a Lambda function name"},
+		{"function qualified", lambdaFunctionValidators(), types.StringValue("arn:aws:lambda:us-east-1:123456789012:function:api:live"), "without a qualifier"},
+		{"function unknown", lambdaFunctionValidators(), types.StringUnknown(), ""},
+		{"alias ok", lambdaAliasValidators(), types.StringValue("live"), ""},
+		{"alias with digits", lambdaAliasValidators(), types.StringValue("v2"), ""},
+		{"alias empty", lambdaAliasValidators(), types.StringValue(""), "must be an alias name of 1-128"},
+		{"alias digits only", lambdaAliasValidators(), types.StringValue("42"), "not only digits"},
+		{"alias too long", lambdaAliasValidators(), types.StringValue(strings.Repeat("a", 129)), "string length must be at most 128"},
+		{"alias unknown", lambdaAliasValidators(), types.StringUnknown(), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := runAll(tc.vs, tc.value)
+			if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+				t.Fatalf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestValidatorsAlarmNames(t *testing.T) {
+	run := func(l types.List) []string {
+		resp := &validator.ListResponse{}
+		p := path.Root("rollback").AtListIndex(0).AtName("alarms")
+		alarmNames().ValidateList(context.Background(), validator.ListRequest{Path: p, PathExpression: p.Expression(), ConfigValue: l}, resp)
+		var got []string
+		for _, d := range resp.Diagnostics.Errors() {
+			got = append(got, d.Detail())
+		}
+		return got
+	}
+	strs := func(vs ...attr.Value) types.List { return types.ListValueMust(types.StringType, vs) }
+	if got := run(strs(types.StringValue("shop-prod-5xx"), types.StringValue("API latency > 2s (p99)"), types.StringValue(strings.Repeat("a", 255)))); len(got) != 0 {
+		t.Fatalf("valid alarm names refused: %q", got)
+	}
+	for _, l := range []types.List{types.ListNull(types.StringType), types.ListUnknown(types.StringType), strs(types.StringUnknown()), strs()} {
+		if got := run(l); len(got) != 0 {
+			t.Fatalf("%s refused: %q", l, got)
+		}
+	}
+	got := run(strs(types.StringValue(""), types.StringValue("ok"), types.StringValue(strings.Repeat("a", 256)), types.StringValue("a\tb")))
+	want := []string{"rollback[0].alarms[0] must be a CloudWatch alarm name", "rollback[0].alarms[2] must be", "rollback[0].alarms[3] must be"}
+	if len(got) != len(want) {
+		t.Fatalf("got %q, want %d errors", got, len(want))
+	}
+	for i, w := range want {
+		if !strings.Contains(got[i], w) {
+			t.Errorf("error %d = %q, want it to contain %q", i, got[i], w)
+		}
+	}
+}
+
 func TestPatterns(t *testing.T) {
-	for s, ok := range map[string]bool{"shop/prod": true, "shop": false, "shop/prod/api": false, "Shop/prod": false} {
+	for s, ok := range map[string]bool{"shop/prod": true, "shop": false, "shop/prod/api": false, "Shop/prod": false, "shop-/prod": false, "shop/prod-": false, "shop/p": true} {
 		if environmentIDPattern.MatchString(s) != ok {
 			t.Errorf("environment id %q", s)
 		}
