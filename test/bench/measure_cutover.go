@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -371,12 +372,58 @@ func (s *goliveStack) Write(name, body string) error {
 }
 
 // TF runs terraform in the stack with the emulator's base credentials (the
-// provider assumes the account's role with them).
+// provider assumes the account's role with them) and the snapshot of the
+// golive provider taken at the first stack.
 func (s *goliveStack) TF(args ...string) (Proc, error) {
-	return s.e.Terraform(s.Dir, []string{
+	env := []string{
 		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=" + emulator.Region,
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE=" + os.DevNull, "AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
-	}, args...)
+	}
+	if rc := snapshotCLIConfig(s.e); rc != "" {
+		env = append(env, "TF_CLI_CONFIG_FILE="+rc)
+	}
+	return s.e.Terraform(s.Dir, env, args...)
+}
+
+var (
+	snapshotOnce sync.Once
+	snapshotRC   string
+	goliveMirror = regexp.MustCompile(`filesystem_mirror\s*\{\s*path\s*=\s*"([^"]+)"\s*include\s*=\s*\["registry\.terraform\.io/golive-dev/golive"\]`)
+)
+
+// snapshotCLIConfig copies the local mirror of golive that the CLI
+// configuration names into scratch space, once, and returns a CLI
+// configuration that installs golive from the copy. Terraform links the
+// providers of an initialised directory to the unpacked mirror, so a
+// `make install` while the bench runs (another shell, another job) would
+// otherwise break every later terraform call on a checksum mismatch, or
+// mix two builds in one run. "" (use the configuration as it is) when it
+// names no such mirror.
+func snapshotCLIConfig(e *Env) string {
+	snapshotOnce.Do(func() {
+		b, err := os.ReadFile(e.TFRC)
+		if err != nil {
+			return
+		}
+		m := goliveMirror.FindSubmatchIndex(b)
+		if m == nil {
+			e.Log("bench: %s has no filesystem mirror for golive: using it as it is", e.TFRC)
+			return
+		}
+		src := string(b[m[2]:m[3]])
+		dst := filepath.Join(e.Scratch, "golive-mirror")
+		if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+			e.Log("bench: copying the golive mirror %s: %v; using it in place", src, err)
+			return
+		}
+		rc := filepath.Join(e.Scratch, "terraformrc")
+		text := string(b[:m[2]]) + dst + string(b[m[3]:])
+		if err := os.WriteFile(rc, []byte(text), 0o644); err != nil {
+			return
+		}
+		snapshotRC = rc
+	})
+	return snapshotRC
 }
 
 // expectWeights reads the listener's weights through the SDK and fails
