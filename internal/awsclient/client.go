@@ -124,6 +124,7 @@ func New(ctx context.Context, c Config) (*Clients, error) {
 				// throttling into hard failures mid-cutover; attempts and
 				// backoff already bound the retries.
 				o.RateLimiter = ratelimit.None
+				o.Backoff = newBackoff(backoff, retry.IsErrorThrottles(o.Throttles))
 			})
 		}),
 	}
