@@ -51,8 +51,12 @@ func (a *ALB) Read(ctx context.Context) (rollout.Weights, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading weights of %s: %w", a, err)
 	}
+	return a.weightsOf(actions[i]), nil
+}
+
+// weightsOf is the forward action's weights as percentages.
+func (a *ALB) weightsOf(fwd elbtypes.Action) rollout.Weights {
 	raw := map[string]int{}
-	fwd := actions[i]
 	if fwd.ForwardConfig != nil && len(fwd.ForwardConfig.TargetGroups) > 0 {
 		for _, tg := range fwd.ForwardConfig.TargetGroups {
 			weight := 1 // AWS's default when a tuple has no weight
@@ -64,7 +68,7 @@ func (a *ALB) Read(ctx context.Context) (rollout.Weights, error) {
 	} else if arn := aws.ToString(fwd.TargetGroupArn); arn != "" {
 		raw[arn] = 100
 	}
-	return normalise(keyed(raw, a.dests)), nil
+	return normalise(keyed(raw, a.dests))
 }
 
 // Set rewrites only the target groups and weights of the forward action.

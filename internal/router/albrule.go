@@ -105,6 +105,11 @@ func (a *ALB) Rule(ctx context.Context) (ALBRule, error) {
 	if err != nil {
 		return ALBRule{}, fmt.Errorf("reading %s: %w", a, err)
 	}
+	return ruleSpec(r), nil
+}
+
+// ruleSpec is the priority and conditions of r.
+func ruleSpec(r elbtypes.Rule) ALBRule {
 	spec := ALBRule{}
 	if p, err := strconv.ParseInt(aws.ToString(r.Priority), 10, 32); err == nil {
 		spec.Priority = int32(p)
@@ -125,7 +130,7 @@ func (a *ALB) Rule(ctx context.Context) (ALBRule, error) {
 			}
 		}
 	}
-	return spec, nil
+	return spec
 }
 
 // UpdateRule brings the rule's conditions (ModifyRule, actions untouched)

@@ -1,0 +1,33 @@
+package router
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
+)
+
+// ReadRule returns what Read and Rule return, from one DescribeRules: a
+// refresh of a split that owns its rule needs both. A missing rule is an
+// error that wraps ErrNotFound.
+func (a *ALB) ReadRule(ctx context.Context) (rollout.Weights, ALBRule, error) {
+	if a.rule == "" {
+		return nil, ALBRule{}, fmt.Errorf("reading %s: it routes with a listener's default actions, not a rule", a)
+	}
+	r, err := a.describeRule(ctx)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ALBRule{}, err
+	}
+	if err != nil {
+		return nil, ALBRule{}, fmt.Errorf("reading %s: %w", a, err)
+	}
+	for _, act := range r.Actions {
+		if act.Type == elbtypes.ActionTypeEnumForward {
+			return a.weightsOf(act), ruleSpec(r), nil
+		}
+	}
+	return nil, ALBRule{}, fmt.Errorf("reading weights of %s: it has no forward action to route with", a)
+}
