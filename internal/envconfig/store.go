@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -96,6 +97,7 @@ func (s *Store) Read(ctx context.Context) (Snapshot, error) {
 // created, with tags, and fail if a parameter of that name already exists
 // (someone else's). It returns the keys it created, so a caller can undo them.
 func (s *Store) Put(ctx context.Context, kind Kind, values map[string]string, existing map[string]bool) (created []string, err error) {
+	started := time.Now()
 	for _, key := range sortedKeys(values) {
 		in := &ssm.PutParameterInput{
 			Name:  aws.String(s.Name(kind, key)),
@@ -109,6 +111,12 @@ func (s *Store) Put(ctx context.Context, kind Kind, values map[string]string, ex
 		}
 		if _, err := s.ssm.PutParameter(ctx, in); err != nil {
 			var exists *types.ParameterAlreadyExists
+			if errors.As(err, &exists) && s.wroteItself(ctx, kind, key, values[key], started) {
+				// The SDK retried a create whose answer was lost after SSM
+				// had applied it: the parameter is the one we just wrote.
+				created = append(created, key)
+				continue
+			}
 			if errors.As(err, &exists) {
 				return created, fmt.Errorf("parameter %s already exists and is not managed by this environment: delete it or import the environment", s.Name(kind, key))
 			}
@@ -120,6 +128,28 @@ func (s *Store) Put(ctx context.Context, kind Kind, values map[string]string, ex
 		}
 	}
 	return created, nil
+}
+
+// wroteItself says whether the parameter of key is the one this Put just
+// created: its first version, holding value, written since started (less
+// the clock skew SigV4 tolerates). Values are compared, never reported.
+func (s *Store) wroteItself(ctx context.Context, kind Kind, key, value string, started time.Time) bool {
+	p := ssm.NewGetParametersByPathPaginator(s.ssm, &ssm.GetParametersByPathInput{
+		Path: aws.String(s.Root() + string(kind)), WithDecryption: aws.Bool(kind == Secrets),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return false
+		}
+		for _, prm := range page.Parameters {
+			if aws.ToString(prm.Name) == s.Name(kind, key) {
+				return prm.Version == 1 && prm.Type == kind.paramType() && aws.ToString(prm.Value) == value &&
+					!aws.ToTime(prm.LastModifiedDate).Before(started.Add(-5*time.Minute))
+			}
+		}
+	}
+	return false
 }
 
 // Delete removes keys; keys already gone are fine.
