@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -10,4 +12,28 @@ import (
 // recording what happened, releasing locks.
 func detached(ctx context.Context, limit time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), limit)
+}
+
+// errStopped is why a change's context ends when Terraform stops the
+// provider: on SIGINT (Ctrl-C, a cancelled CI job) Terraform calls
+// StopProvider, which cancels the contexts of the calls in flight.
+var errStopped = errors.New("terraform stopped the provider (SIGINT: Ctrl-C or a cancelled CI job)")
+
+// interruptible is ctx ending when ctx ends, with a cause that says why —
+// Terraform stopped the provider, or the resource's timeout ran out —
+// instead of "context canceled", so errors and the ledger's rollback
+// reasons (which quote context.Cause) name the interruption.
+func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
+	out, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			cancel(fmt.Errorf("the timeout of this change ran out (raise it in the resource's timeouts block): %w", context.DeadlineExceeded))
+			return
+		}
+		cancel(fmt.Errorf("%w: %w", errStopped, context.Canceled))
+	})
+	return out, func() {
+		stop()
+		cancel(context.Canceled)
+	}
 }

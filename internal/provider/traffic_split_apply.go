@@ -26,6 +26,8 @@ type applied struct {
 // apply carries out the cutover to the planned weights under the lock and
 // says whether it succeeded.
 func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel, verb string, diags *diagnostics) (applied, bool) {
+	ctx, stop := interruptible(ctx)
+	defer stop()
 	c := plan.decode(ctx, diags)
 	summary := fmt.Sprintf("%s golive traffic split (%s)", verb, c.id())
 	if diags.HasError() {
@@ -48,7 +50,9 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 	}
 	rt := r.router(c, dests)
 	unlock, err := r.data.lockService(ctx, ledger.LockRequest{
-		Environment: c.env, Service: c.service, Holder: actor.ARN, Operation: "traffic shift by terraform apply",
+		Environment: c.env, Service: c.service, Holder: actor.ARN,
+		// What this run is doing, for whoever finds the lock held.
+		Operation: fmt.Sprintf("traffic shift to %s by terraform apply", c.declared()),
 	}, diags)
 	if err != nil {
 		diags.AddError(summary, err.Error())

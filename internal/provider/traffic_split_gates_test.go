@@ -30,7 +30,7 @@ func TestAccTrafficSplit_interruptedMidBakeRollsBack(t *testing.T) {
 			{Config: e.providerBlock() + splitEnv + albSplit(f, 100, 0, slow)},
 			{
 				Config:      e.providerBlock() + splitEnv + albSplit(f, 0, 100, slow),
-				ExpectError: errorPattern(`at step 1 of 3: interrupted: context deadline exceeded; traffic rolled back to blue=100 green=0`),
+				ExpectError: errorPattern(`at step 1 of 3: interrupted: the timeout of this change ran out \(raise it in the resource's timeouts block\): context deadline exceeded; traffic rolled back to blue=100 green=0`),
 			},
 			{
 				// Checked before this step's plan: terraform-plugin-testing does
