@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -66,6 +67,7 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 		if target != nil {
 			checkString(ctx, target, at.AtName("target"), d.Target, diags)
 		}
+		checkOwnDeployment(m, i, d, at.AtName("deployment"), diags)
 		if !d.Deployment.IsUnknown() && !d.Target.IsUnknown() && d.Deployment.IsNull() == d.Target.IsNull() {
 			diags.AddAttributeError(at.AtName("target"), "exactly one of deployment and target",
 				fmt.Sprintf("destination[%d] (%s) needs exactly one of deployment (a golive_deployment id) and target (a raw target), not both and not neither", i, d.Name.ValueString()))
@@ -114,6 +116,23 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 				fmt.Sprintf("each step bakes for %s but resolvers may cache the record for its TTL of %s, so a step can end before most clients see it; bake at least as long as the TTL", c.strategy.Bake, ttl))
 		}
 	}
+}
+
+// checkOwnDeployment refuses a destination naming a deployment of another
+// environment or service: a production split must not send traffic to a
+// staging deployment, nor one service's listener to another's tasks.
+func checkOwnDeployment(m trafficSplitModel, i int, d destinationModel, at path.Path, diags *diagnostics) {
+	if !known(d.Deployment) || !known(m.Environment) || !known(m.Service) {
+		return
+	}
+	want := m.Environment.ValueString() + "/" + m.Service.ValueString() + "/"
+	id := d.Deployment.ValueString()
+	if strings.HasPrefix(id, want) || strings.Count(id, "/") != 3 {
+		return // the id's form is judged by its own validator
+	}
+	diags.AddAttributeError(at, "deployment of another environment or service",
+		fmt.Sprintf("Attribute %s must start with %q, got %q: a split routes only to deployments of its own service (%s) in its own environment (%s)",
+			at, want, id, m.Service.ValueString(), m.Environment.ValueString()))
 }
 
 func checkCanarySteps(steps []int, at path.Path, diags *diagnostics) {
