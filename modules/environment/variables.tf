@@ -3,8 +3,8 @@ variable "application" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,39}$", var.application))
-    error_message = "application must be 1-40 lower-case letters, digits or '-', starting with a letter or digit."
+    condition     = can(regex("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", var.application))
+    error_message = "application must be 1-40 lower-case letters, digits or '-', starting and ending with a letter or digit."
   }
 }
 
@@ -13,8 +13,8 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,39}$", var.name))
-    error_message = "name must be 1-40 lower-case letters, digits or '-', starting with a letter or digit."
+    condition     = can(regex("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", var.name))
+    error_message = "name must be 1-40 lower-case letters, digits or '-', starting and ending with a letter or digit."
   }
 }
 

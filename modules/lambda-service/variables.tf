@@ -3,8 +3,8 @@ variable "environment_id" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,39}/[a-z0-9][a-z0-9-]{0,39}$", var.environment_id))
-    error_message = "environment_id must be <application>/<name>, e.g. shop/prod."
+    condition     = can(regex("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?/[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", var.environment_id))
+    error_message = "environment_id must be <application>/<name>, e.g. shop/prod, each part 1-40 lower-case letters, digits or '-', starting and ending with a letter or digit."
   }
 }
 
@@ -13,8 +13,8 @@ variable "service" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,39}$", var.service))
-    error_message = "service must be 1-40 lower-case letters, digits or '-'."
+    condition     = can(regex("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", var.service))
+    error_message = "service must be 1-40 lower-case letters, digits or '-', starting and ending with a letter or digit."
   }
 }
 

@@ -13,6 +13,18 @@ variables {
   listener_arn       = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop-prod/1/2"
 }
 
+# The split validates its destinations' deployment ids at plan; mocked ids
+# would be random strings.
+override_resource {
+  target = golive_deployment.slot["blue"]
+  values = { id = "shop/prod/api/blue" }
+}
+
+override_resource {
+  target = golive_deployment.slot["green"]
+  values = { id = "shop/prod/api/green" }
+}
+
 run "new_version_goes_to_the_idle_slot" {
   command = plan
   override_data {
@@ -245,4 +257,20 @@ run "rejects_bad_preview_cidr" {
     preview_source_cidrs = ["10.0.0.0"]
   }
   expect_failures = [var.preview_source_cidrs]
+}
+
+run "rejects_service_ending_in_dash" {
+  command = plan
+  variables {
+    service = "api-"
+  }
+  expect_failures = [var.service]
+}
+
+run "rejects_environment_id_part_ending_in_dash" {
+  command = plan
+  variables {
+    environment_id = "shop/prod-"
+  }
+  expect_failures = [var.environment_id]
 }

@@ -54,6 +54,14 @@ run "rejects_bad_name" {
   expect_failures = [var.name]
 }
 
+run "rejects_name_ending_in_dash" {
+  command = plan
+  variables {
+    name = "prod-"
+  }
+  expect_failures = [var.name]
+}
+
 run "rejects_bad_parity" {
   command = plan
   variables {

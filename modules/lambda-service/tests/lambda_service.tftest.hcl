@@ -15,6 +15,18 @@ override_resource {
   values = { version = "4", arn = "arn:aws:lambda:us-east-1:123456789012:function:shop-prod-api" }
 }
 
+# The split validates its destinations' deployment ids at plan; mocked ids
+# would be random strings.
+override_resource {
+  target = golive_deployment.slot["blue"]
+  values = { id = "shop/prod/api/blue" }
+}
+
+override_resource {
+  target = golive_deployment.slot["green"]
+  values = { id = "shop/prod/api/green" }
+}
+
 run "new_version_goes_to_the_idle_slot" {
   override_data {
     target = data.golive_release.this
@@ -241,4 +253,20 @@ run "rejects_bad_function_name" {
     function_name = "shop/api"
   }
   expect_failures = [var.function_name]
+}
+
+run "rejects_service_ending_in_dash" {
+  command = plan
+  variables {
+    service = "api-"
+  }
+  expect_failures = [var.service]
+}
+
+run "rejects_environment_id_part_ending_in_dash" {
+  command = plan
+  variables {
+    environment_id = "shop/prod-"
+  }
+  expect_failures = [var.environment_id]
 }
