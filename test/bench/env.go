@@ -218,3 +218,129 @@ func Seconds(ds ...time.Duration) []float64 {
 	}
 	return out
 }
+
+// benchStack is a scratch Terraform configuration in a fresh account of the
+// emulator, for any providers: the measurement writes its files (provider
+// blocks included, e.g. goliveProviders or awsProviders).
+type benchStack struct {
+	e       *Env
+	Dir     string
+	Account string
+	AWS     aws.Config
+	env     []string // extra environment of its terraform runs
+}
+
+func newBenchStack(ctx context.Context, e *Env, name string) (*benchStack, error) {
+	account, cfg, err := e.Account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := e.Dir(name)
+	if err != nil {
+		return nil, err
+	}
+	return &benchStack{e: e, Dir: dir, Account: account, AWS: cfg, env: []string{
+		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=" + emulator.Region,
+		"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE=" + os.DevNull, "AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
+		// One copy of hashicorp/aws (hundreds of MB) for every stack's init.
+		"TF_PLUGIN_CACHE_DIR=" + e.pluginCache(),
+	}}, nil
+}
+
+// pluginCache is the Terraform plugin cache shared by the bench's stacks.
+func (e *Env) pluginCache() string {
+	dir := filepath.Join(e.Scratch, "plugin-cache")
+	os.MkdirAll(dir, 0o755) //nolint:errcheck // terraform reports a missing cache
+	return dir
+}
+
+// Write writes a file of the configuration.
+func (s *benchStack) Write(name, body string) error {
+	return os.WriteFile(filepath.Join(s.Dir, name), []byte(body), 0o644)
+}
+
+// TF runs terraform in the stack with the emulator's base credentials.
+func (s *benchStack) TF(args ...string) (Proc, error) { return s.e.Terraform(s.Dir, s.env, args...) }
+
+// countResources counts the managed resources in the stack's state: all of
+// them (terraform_data aside: it calls no API) and golive's.
+func (s *benchStack) countResources() (all, golive int, err error) {
+	p, err := s.TF("state", "list")
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, line := range strings.Split(p.Output, "\n") {
+		addr := strings.TrimSpace(line)
+		// The resource type is the first part after the module path.
+		parts := strings.Split(addr, ".")
+		for len(parts) > 2 && parts[0] == "module" {
+			parts = parts[2:]
+		}
+		if len(parts) < 2 || parts[0] == "data" || parts[0] == "terraform_data" {
+			continue
+		}
+		all++
+		if strings.HasPrefix(parts[0], "golive_") {
+			golive++
+		}
+	}
+	return all, golive, nil
+}
+
+// awsProviders requires hashicorp/aws and points it at the emulator, in
+// account, as test/stack_test.go does.
+func awsProviders(url, account string) string {
+	var eps strings.Builder
+	for _, svc := range []string{"cloudwatch", "dynamodb", "ec2", "ecs", "elbv2", "iam", "lambda", "route53", "sns", "ssm", "sts"} {
+		fmt.Fprintf(&eps, "    %-10s = %q\n", svc, url)
+	}
+	return fmt.Sprintf(`# Written by the bench harness: the emulator, account %[1]s.
+terraform {
+  required_providers {
+    aws = {
+      source = "hashicorp/aws"
+    }
+  }
+}
+
+provider "aws" {
+  region                      = %[3]q
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  assume_role {
+    role_arn = %[2]q
+  }
+  endpoints {
+%[4]s  }
+}
+`, account, emulator.RoleARN(account), emulator.Region, eps.String())
+}
+
+// copyDir copies the regular files of src (not its subdirectories) into
+// dst, which it creates.
+func copyDir(src, dst string) error {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, d := range ents {
+		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), "terraform.tfstate") || d.Name() == ".terraform.lock.hcl" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, d.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, d.Name()), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
