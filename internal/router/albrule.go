@@ -82,6 +82,14 @@ func CreateALBRule(ctx context.Context, client *elbv2.Client, listenerARN string
 		in.Tags = append(in.Tags, elbtypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
 	}
 	out, err := client.CreateRule(ctx, in)
+	var inUse *elbtypes.PriorityInUseException
+	if errors.As(err, &inUse) {
+		// The SDK retried a create whose answer was lost after ELB had
+		// applied it: the rule at our priority is the one we just made.
+		if arn := ruleAt(ctx, client, listenerARN, spec, in.Actions[0].ForwardConfig.TargetGroups); arn != "" {
+			return NewALB(client, "", arn, dests), nil
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -89,6 +97,49 @@ func CreateALBRule(ctx context.Context, client *elbv2.Client, listenerARN string
 		return nil, fmt.Errorf("%s: AWS answered without the rule's ARN", what)
 	}
 	return NewALB(client, "", aws.ToString(out.Rules[0].RuleArn), dests), nil
+}
+
+// ruleAt is the ARN of the listener's rule at spec's priority if it has
+// spec's conditions and forwards to exactly groups, "" otherwise.
+func ruleAt(ctx context.Context, client *elbv2.Client, listenerARN string, spec ALBRule, groups []elbtypes.TargetGroupTuple) string {
+	p := elbv2.NewDescribeRulesPaginator(client, &elbv2.DescribeRulesInput{ListenerArn: aws.String(listenerARN)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return ""
+		}
+		for _, r := range page.Rules {
+			live := ruleSpec(r)
+			if live.Priority != spec.Priority || aws.ToBool(r.IsDefault) {
+				continue
+			}
+			if !live.SameConditions(spec) || len(r.Actions) != 1 || r.Actions[0].ForwardConfig == nil || !sameGroups(r.Actions[0].ForwardConfig.TargetGroups, groups) {
+				return ""
+			}
+			return aws.ToString(r.RuleArn)
+		}
+	}
+	return ""
+}
+
+func sameGroups(a, b []elbtypes.TargetGroupTuple) bool {
+	weights := func(g []elbtypes.TargetGroupTuple) map[string]int32 {
+		m := map[string]int32{}
+		for _, t := range g {
+			m[aws.ToString(t.TargetGroupArn)] = aws.ToInt32(t.Weight)
+		}
+		return m
+	}
+	x, y := weights(a), weights(b)
+	if len(x) != len(y) {
+		return false
+	}
+	for k, v := range x {
+		if w, ok := y[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }
 
 // RuleARN is the ARN of the rule the router routes with ("" on a

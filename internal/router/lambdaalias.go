@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 )
@@ -103,9 +104,43 @@ func (l *LambdaAlias) Create(ctx context.Context, w rollout.Weights) error {
 		in.RoutingConfig = &lambdatypes.AliasRoutingConfiguration{AdditionalVersionWeights: additional}
 	}
 	if _, err := l.client.CreateAlias(ctx, in); err != nil {
+		if isAliasConflict(err) && l.isExactly(ctx, primary, additional, aws.ToString(in.Description)) {
+			// The SDK retried a create whose answer was lost after Lambda
+			// had applied it: the alias is the one we just made.
+			return nil
+		}
 		return fmt.Errorf("creating %s at %s: %w", l, w, err)
 	}
 	return nil
+}
+
+// isAliasConflict says whether err says the alias exists: AWS answers
+// ResourceConflictException, moto ConflictException.
+func isAliasConflict(err error) bool {
+	var api smithy.APIError
+	return errors.As(err, &api) && (api.ErrorCode() == "ResourceConflictException" || api.ErrorCode() == "ConflictException")
+}
+
+// isExactly says whether the alias exists with this primary version,
+// additional weights and description.
+func (l *LambdaAlias) isExactly(ctx context.Context, primary string, additional map[string]float64, description string) bool {
+	out, err := l.client.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String(l.function), Name: aws.String(l.alias)})
+	if err != nil || aws.ToString(out.FunctionVersion) != primary || aws.ToString(out.Description) != description {
+		return false
+	}
+	live := map[string]float64{}
+	if out.RoutingConfig != nil {
+		live = out.RoutingConfig.AdditionalVersionWeights
+	}
+	if len(live) != len(additional) {
+		return false
+	}
+	for v, f := range additional {
+		if g, ok := live[v]; !ok || math.Abs(g-f) > 1e-9 {
+			return false
+		}
+	}
+	return true
 }
 
 // Delete removes the alias; an alias (or function) already gone is fine.
