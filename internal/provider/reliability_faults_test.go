@@ -17,6 +17,7 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/awsclient"
 	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/soak"
@@ -35,21 +36,40 @@ func TestAccReliability_faults(t *testing.T) {
 	base := soak.Seed()
 	t.Logf("seed %d (GOLIVE_SOAK_SEED replays it)", base)
 	runs := soak.Runs(1)
-	for i, pct := range []int{10, 30} {
-		t.Run(fmt.Sprintf("faults-%d", pct), func(t *testing.T) {
+	for i, sc := range []struct {
+		name       string
+		pct        int
+		maxRetries int // 0: the provider's default
+	}{
+		{"faults-10", 10, 0},
+		{"faults-30", 30, 0},
+		// The SDK's own default of three attempts: most runs fail, which
+		// exercises rollback, lock release and convergence under faults.
+		// Faults start once the resources exist, so that failures land in
+		// the cutovers rather than in creating the environments.
+		{"faults-30-retries-3", 30, 3},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
-			report := soak.NewReport("faults", fmt.Sprintf("three-environment canary release (dev, staging, prod; steps 10, 50, 100) with %d%% of the provider's AWS calls faulted", pct))
+			retries := fmt.Sprintf("the provider's default retries (%d attempts)", awsclient.DefaultMaxAttempts)
+			if sc.maxRetries > 0 {
+				retries = fmt.Sprintf("max_retries = %d", sc.maxRetries)
+			}
+			report := soak.NewReport("faults", fmt.Sprintf("three-environment canary release (dev, staging, prod; steps 10, 50, 100) with %d%% of the provider's AWS calls faulted, %s", sc.pct, retries))
 			for n := 0; n < runs; n++ {
-				run := faultsRun(t, base+int64(i*100000+n), float64(pct)/100)
+				run := faultsRun(t, base+int64(i*100000+n), float64(sc.pct)/100, sc.maxRetries)
 				t.Logf("run %d/%d seed %d: %s in %dms, faults %v; %s", n+1, runs, run.Seed, run.Outcome, run.Millis, run.Faults, run.Detail)
 				for _, l := range run.Lost {
 					t.Errorf("seed %d: LOST: %s", run.Seed, l)
 				}
+				if run.Outcome == "failed-unclear" {
+					t.Errorf("seed %d failed without naming the AWS call that failed: %s", run.Seed, run.Detail)
+				}
 				report.Add(run)
 			}
 			s := report.Summarize()
-			t.Logf("%s: %d runs, outcomes %v, faults injected %v, lost %d", fmt.Sprintf("faults-%d", pct), s.Runs, s.Outcomes, s.FaultsInjected, s.Lost)
-			if err := report.Write(fmt.Sprintf("faults-%d", pct)); err != nil {
+			t.Logf("%s: %d runs, outcomes %v, faults injected %v, lost %d", sc.name, s.Runs, s.Outcomes, s.FaultsInjected, s.Lost)
+			if err := report.Write(sc.name); err != nil {
 				t.Error(err)
 			}
 		})
@@ -112,14 +132,14 @@ resource "golive_traffic_split" %[1]q {
 
 // faultsProviderBlock is e.providerBlock with every endpoint at url (the
 // fault proxy) instead of the emulator.
-func (e *testEnv) faultsProviderBlock(url string) string {
-	return strings.ReplaceAll(e.providerBlock(), fmt.Sprintf("%q", e.server.URL), fmt.Sprintf("%q", url))
+func (e *testEnv) faultsProviderBlock(url string, extra ...string) string {
+	return strings.ReplaceAll(e.providerBlock(extra...), fmt.Sprintf("%q", e.server.URL), fmt.Sprintf("%q", url))
 }
 
 // faultsRun makes one seeded run: fixtures, the faulted release, then the
 // invariants read through the SDK; after a failed run, the next (clean)
 // apply must converge.
-func faultsRun(t *testing.T, seed int64, rate float64) soak.Run {
+func faultsRun(t *testing.T, seed int64, rate float64, maxRetries int) soak.Run {
 	start := time.Now()
 	ctx := context.Background()
 	e := newTestEnv(t)
@@ -132,12 +152,22 @@ func faultsRun(t *testing.T, seed int64, rate float64) soak.Run {
 		}
 		fx[env] = f
 	}
+	// With few retries, creating would fail first in most runs.
+	faultCreate := maxRetries == 0
 	proxy, err := emulator.StartFaultProxy(e.server.URL, emulator.FaultOptions{Rate: rate, Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer proxy.Close()
-	provider := e.faultsProviderBlock(proxy.URL)
+	if !faultCreate {
+		proxy.SetRate(0)
+	}
+	failed := false
+	var extra []string
+	if maxRetries > 0 {
+		extra = append(extra, fmt.Sprintf("  max_retries = %d", maxRetries))
+	}
+	provider := e.faultsProviderBlock(proxy.URL, extra...)
 
 	// The release: create everything on blue, then promote green through
 	// dev, staging and prod. Faults stop at the first failure or after the
@@ -150,11 +180,16 @@ func faultsRun(t *testing.T, seed int64, rate float64) soak.Run {
 		green = cloneFlags(green)
 		green[env] = true
 		steps = append(steps, resource.TestStep{
-			PreConfig: func() { promoted = append(promoted, env) },
-			Config:    faultsConfig(provider, fx, green),
+			PreConfig: func() {
+				promoted = append(promoted, env)
+				if !failed {
+					proxy.SetRate(rate)
+				}
+			},
+			Config: faultsConfig(provider, fx, green),
 		})
 	}
-	stopFaults := func() { proxy.SetRate(0) }
+	stopFaults := func() { failed = true; proxy.SetRate(0) }
 	steps = append(steps, resource.TestStep{
 		// Faults off: the state must match AWS (an empty plan).
 		PreConfig: stopFaults, Config: faultsConfig(provider, fx, green), PlanOnly: true,
@@ -171,8 +206,12 @@ func faultsRun(t *testing.T, seed int64, rate float64) soak.Run {
 		run.Outcome = "succeeded"
 		run.Detail = fmt.Sprintf("%d provider calls through the faults", proxy.Requests())
 	} else {
+		// Clean: the error names the AWS call that ran out of retries.
 		run.Outcome = "failed-cleanly"
-		run.Detail = fmt.Sprintf("failed while promoting %v after %d provider calls: %s", promoted, proxy.Requests(), firstLines(errs[0], 6))
+		if !strings.Contains(strings.Join(strings.Fields(errs[0]), " "), "operation error ") {
+			run.Outcome = "failed-unclear"
+		}
+		run.Detail = fmt.Sprintf("failed while promoting %v after %d provider calls: %s", promoted, proxy.Requests(), errorSummary(errs[0]))
 		t.Logf("seed %d failed; full error:\n%s", seed, strings.Join(errs, "\n"))
 	}
 
@@ -256,23 +295,24 @@ func sortedFlags(m map[string]bool) []string {
 	return keys
 }
 
-func firstLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	var kept []string
-	for _, l := range lines {
-		if l = strings.TrimSpace(l); l != "" {
-			kept = append(kept, l)
-		}
-		if len(kept) == n {
-			break
-		}
+var faultsErrorContext = regexp.MustCompile(`with \S+, on \S+ line \d+, in resource "[^"]+" "[^"]+": \d+: resource "[^"]+" "[^"]+" \{ `)
+
+// errorSummary is a Terraform error on one line, without the pointer to
+// the test's configuration, at most 500 characters.
+func errorSummary(s string) string {
+	s = faultsErrorContext.ReplaceAllString(strings.Join(strings.Fields(s), " "), "")
+	if len(s) > 500 {
+		s = s[:500] + "…"
 	}
-	return strings.Join(kept, " ")
+	return s
 }
 
 var (
 	faultsStepDetail     = regexp.MustCompile(`^step \d+ of \d+: (.*)$`)
 	faultsRollbackDetail = regexp.MustCompile(`^at step \d+ of \d+, back to (.*)$`)
+	// A step whose setting failed may still have been applied (its answer
+	// lost); a failed rollback's reason names those weights.
+	faultsFailedSetting = regexp.MustCompile(`setting (blue=\d+ green=\d+) on `)
 )
 
 // faultsWeights reads the live weights of f's listener as "blue=B green=G"
@@ -310,6 +350,9 @@ func (e *testEnv) faultsWeights(ctx context.Context, f *emulator.ALBFixture, env
 				}
 			case ledger.KindRolledBack:
 				if m := faultsRollbackDetail.FindStringSubmatch(ev.Detail); m != nil {
+					recorded[m[1]] = true
+				}
+				if m := faultsFailedSetting.FindStringSubmatch(ev.Reason); m != nil && ev.Outcome == "rollback_failed" {
 					recorded[m[1]] = true
 				}
 			case ledger.KindCutoverCompleted:
