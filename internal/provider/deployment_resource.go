@@ -400,7 +400,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	env, service, slot := state.Environment.ValueString(), state.Service.ValueString(), state.slotName()
-	rel, err := r.data.ledger.GetRelease(ctx, env, service)
+	rel, err := r.data.reads.Release(ctx, env, service)
 	if errors.Is(err, ledger.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
 		return
@@ -415,7 +415,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	if s.ECSService != "" {
-		live, err := (&deploy.ECS{Client: r.data.aws.ECS()}).Describe(ctx, s.Cluster, s.ECSService)
+		live, err := r.data.reads.ECSService(ctx, env, s.Cluster, s.ECSService)
 		if errors.Is(err, deploy.ErrServiceNotFound) {
 			resp.State.RemoveResource(ctx) // deleted outside Terraform: plan recreates it
 			return

@@ -230,7 +230,7 @@ func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	id := state.ID.ValueString()
-	rec, err := r.data.ledger.GetEnvironment(ctx, id)
+	rec, err := r.data.reads.Environment(ctx, id)
 	if errors.Is(err, ledger.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
 		return

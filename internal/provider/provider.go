@@ -55,6 +55,7 @@ type providerData struct {
 	now         func() time.Time
 	defaultTags map[string]string
 	serial      *serviceGates
+	reads       *readCache // refresh reads shared per environment (read_cache.go)
 }
 
 type providerModel struct {
@@ -204,12 +205,14 @@ func (p *goliveProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if table == "" {
 		table = ledger.DefaultTable
 	}
+	l := ledger.New(clients.DynamoDB(), table, clients.Region())
 	data := &providerData{
 		aws:         clients,
-		ledger:      ledger.New(clients.DynamoDB(), table, clients.Region()),
+		ledger:      l,
 		now:         p.now,
 		defaultTags: tags,
 		serial:      &serviceGates{},
+		reads:       newReadCache(l, clients),
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data

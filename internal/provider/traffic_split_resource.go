@@ -107,7 +107,7 @@ func (r *trafficSplitResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	// Targets as last applied: a deployment's destination is in the ledger
 	// record, so Read needs no second lookup.
-	rec, err := r.data.ledger.GetSplit(ctx, c.env, c.service)
+	rec, err := r.data.reads.Split(ctx, c.env, c.service)
 	if errors.Is(err, ledger.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
 		return
@@ -120,7 +120,14 @@ func (r *trafficSplitResource) Read(ctx context.Context, req resource.ReadReques
 	for _, d := range rec.Destinations {
 		dests = append(dests, rollout.Destination{Name: d.Name, Target: d.Target})
 	}
-	live, err := r.router(c, dests).Read(ctx)
+	// An owned rule's weights and conditions come from one DescribeRules.
+	var live rollout.Weights
+	var ruleSpec router.ALBRule
+	if c.router == "alb" && c.rule != nil {
+		live, ruleSpec, err = r.albRouter(c, dests).ReadRule(ctx)
+	} else {
+		live, err = r.router(c, dests).Read(ctx)
+	}
 	if errors.Is(err, router.ErrNotFound) {
 		// The alias (or its function) is gone: the next plan creates the
 		// split, and with it the alias, again.
@@ -138,17 +145,7 @@ func (r *trafficSplitResource) Read(ctx context.Context, req resource.ReadReques
 		// also puts the rule block into states written before it existed.
 		var rule *router.ALBRule
 		if c.rule != nil {
-			spec, err := r.albRouter(c, nil).Rule(ctx)
-			if errors.Is(err, router.ErrNotFound) {
-				tflog.Warn(ctx, "golive traffic split removed from state: its listener rule no longer exists", map[string]any{"split": c.id(), "error": err.Error()})
-				resp.State.RemoveResource(ctx)
-				return
-			}
-			if err != nil {
-				resp.Diagnostics.AddError(fmt.Sprintf("reading golive traffic split (%s)", c.id()), err.Error())
-				return
-			}
-			rule = &spec
+			rule = &ruleSpec
 		}
 		state.ALB = withALBRule(c, c.alb.RuleARN.ValueString(), rule)
 	}
