@@ -293,7 +293,7 @@ func newScaleFixtures(ctx context.Context, cfg aws.Config, n int) (*scaleFixture
 		}
 		subnets = append(subnets, aws.ToString(sn.Subnet.SubnetId))
 	}
-	lb := elbv2.NewFromConfig(cfg)
+	lb := elbv2.NewFromConfig(cfg, func(o *elbv2.Options) { o.RetryMaxAttempts = 8 })
 	fx := &scaleFixtures{listeners: map[string]string{}, services: make([]scaleService, n)}
 	var mu sync.Mutex
 	var firstErr error
@@ -304,8 +304,10 @@ func newScaleFixtures(ctx context.Context, cfg aws.Config, n int) (*scaleFixture
 			firstErr = err
 		}
 	}
+	// One request at a time: moto's backends are not thread-safe, and
+	// concurrent CreateTargetGroup calls under load answer HTTP 500.
 	work := func(jobs int, do func(i int) error) error {
-		sem := make(chan struct{}, 8)
+		sem := make(chan struct{}, 1)
 		var wg sync.WaitGroup
 		for i := range jobs {
 			wg.Add(1)
