@@ -18,6 +18,10 @@ locals {
     for s in local.slots : s => s == local.target ? var.version_label : try(data.golive_release.this.slots[s], var.version_label)
   }
   name = "${replace(var.environment_id, "/", "-")}-${var.service}"
+  # Target group names have at most 32 characters and may not end in '-'.
+  # Long names are cut and made unique again by a hash, so the two slots (and
+  # services whose names share a long prefix) never get the same name.
+  tg_prefix = length(local.name) <= 26 ? local.name : "${trimsuffix(substr(local.name, 0, 19), "-")}-${substr(sha1(local.name), 0, 6)}"
   # Preview rules are evaluated before the service's rule (lower numbers
   # first), or the service's paths would never reach them.
   preview_priorities = coalesce(var.preview_rule_priorities, {
@@ -28,7 +32,7 @@ locals {
 
 resource "aws_lb_target_group" "slot" {
   for_each    = toset(local.slots)
-  name        = substr("${local.name}-${each.key}", 0, 32)
+  name        = "${local.tg_prefix}-${each.key}"
   port        = var.container_port
   protocol    = "HTTP"
   target_type = "ip"

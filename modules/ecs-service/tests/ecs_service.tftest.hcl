@@ -274,3 +274,15 @@ run "rejects_environment_id_part_ending_in_dash" {
   }
   expect_failures = [var.environment_id]
 }
+
+run "short_names_kept_as_they_are" {
+  command = plan
+  override_data {
+    target = data.golive_release.this
+    values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0", green = "0.9.0" } }
+  }
+  assert {
+    condition     = aws_lb_target_group.slot["blue"].name == "shop-prod-api-blue"
+    error_message = "a short name must not be cut or hashed"
+  }
+}
