@@ -21,7 +21,7 @@ type overrideUse struct{ gate, reason string }
 func (r *deploymentResource) checkDeploymentGates(ctx context.Context, c deployConfig, diags *diagnostics) (*ledger.Environment, []overrideUse) {
 	env, err := r.data.ledger.GetEnvironment(ctx, c.env)
 	if err != nil {
-		diags.AddAttributeError(path.Root("environment"), "unknown environment", environmentLookupError(c.env, err))
+		addEnvironmentLookupError(diags, c.env, err)
 		return nil, nil
 	}
 	var used []overrideUse

@@ -213,6 +213,17 @@ func environmentLookupError(env string, err error) string {
 	return err.Error()
 }
 
+// addEnvironmentLookupError reports a failed read of an environment's
+// record: "unknown environment" only when the ledger has no such record, so
+// a throttled or failed read is not mistaken for a missing environment.
+func addEnvironmentLookupError(diags *diagnostics, env string, err error) {
+	summary := "unknown environment"
+	if !errors.Is(err, ledger.ErrNotFound) {
+		summary = "reading environment " + env + " from the ledger failed"
+	}
+	diags.AddAttributeError(path.Root("environment"), summary, environmentLookupError(env, err))
+}
+
 // markLiveSlot records, for a split over golive deployments, which slot now
 // has most traffic, so golive_release reports the live and idle slots.
 func (r *trafficSplitResource) markLiveSlot(ctx context.Context, c splitConfig, diags *diagnostics) {

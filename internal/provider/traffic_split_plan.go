@@ -237,7 +237,7 @@ func (r *trafficSplitResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if len(steps) > 0 {
 		env, err := r.data.ledger.GetEnvironment(ctx, c.env)
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("environment"), "unknown environment", environmentLookupError(c.env, err))
+			addEnvironmentLookupError(&resp.Diagnostics, c.env, err)
 			return
 		}
 		checkReleaseSchedule(r.data.now(), *env, c.override, "shifting traffic of "+c.id()+" ("+plan.Cutover.ValueString()+")",
