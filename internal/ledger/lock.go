@@ -40,6 +40,10 @@ type Lock struct {
 	since   time.Time
 	mu      sync.Mutex
 	expires time.Time
+	// TakenOver describes the lock this one replaced because its lease had
+	// expired (its holder crashed or was killed without releasing it); nil
+	// when the lock was free.
+	TakenOver *LockHeldError
 }
 
 // LockHeldError says who holds the lock, doing what, since when.
@@ -56,6 +60,12 @@ func (e *LockHeldError) Error() string {
 		"Wait for that run to finish; if it crashed, the lock frees itself when the lease expires",
 		e.Target, e.Holder, e.Operation, e.Since.UTC().Format(time.RFC3339), e.Expires.UTC().Format(time.RFC3339))
 }
+
+// KindLockTakenOver is the event recorded when a run takes over a lock whose
+// holder let its lease expire without releasing it: that run crashed or was
+// killed, and what it left behind (a cutover started but not finished) is
+// what the new run starts from.
+const KindLockTakenOver = "lock_taken_over"
 
 // ErrLockLost is returned by Renew and Release when another holder has taken
 // the lock over after the lease expired.
@@ -91,13 +101,20 @@ func (l *Ledger) AcquireLock(ctx context.Context, req LockRequest) (*Lock, error
 	if err != nil {
 		return nil, err
 	}
-	_, err = l.db.PutItem(ctx, &dynamodb.PutItemInput{
+	out, err := l.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName:                           aws.String(l.table),
 		Item:                                item,
 		ConditionExpression:                 aws.String("attribute_not_exists(pk) OR expires_at < :now"),
 		ExpressionAttributeValues:           map[string]types.AttributeValue{":now": numAttr(now.UnixMilli())},
+		ReturnValues:                        types.ReturnValueAllOld,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
+	if err == nil && len(out.Attributes) > 0 {
+		var held *LockHeldError
+		if errors.As(heldError(req.target(), out.Attributes), &held) {
+			lk.TakenOver = held
+		}
+	}
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
 		// The SDK retries a put whose answer was lost (a connection reset

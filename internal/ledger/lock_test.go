@@ -63,6 +63,13 @@ func TestLockLeaseExpiryAllowsTakeoverAndOldHolderLosesIt(t *testing.T) {
 	if err != nil {
 		t.Fatalf("stale lock not taken over: %v", err)
 	}
+	if to := fresh.TakenOver; to == nil || to.Holder != "arn:crashed" || !to.Since.Equal(time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)) ||
+		!to.Expires.Equal(time.Date(2026, 11, 1, 12, 1, 0, 0, time.UTC)) {
+		t.Fatalf("takeover of the crashed holder's lock not reported: %+v", fresh.TakenOver)
+	}
+	if stale.TakenOver != nil {
+		t.Fatalf("a lock taken while free reports a takeover: %+v", stale.TakenOver)
+	}
 	if err := stale.Renew(ctx); !errors.Is(err, ledger.ErrLockLost) {
 		t.Fatalf("renew by old holder: want ErrLockLost, got %v", err)
 	}

@@ -49,6 +49,9 @@ func (d *providerData) lockService(ctx context.Context, req ledger.LockRequest, 
 		<-g
 		return nil, err
 	}
+	if to := lock.TakenOver; to != nil {
+		recordTakeover(ctx, d.ledger, req, to)
+	}
 	stop := lock.KeepAlive(ctx, func(err error) {
 		tflog.Warn(ctx, "renewing the golive lock failed", map[string]any{"error": err.Error()})
 	})
@@ -61,4 +64,20 @@ func (d *providerData) lockService(ctx context.Context, req ledger.LockRequest, 
 		}
 		<-g
 	}, nil
+}
+
+// recordTakeover writes to the ledger that this run took over a lock whose
+// holder never released it, so the history shows where an interrupted run
+// ended and who carried on. A failed write is logged, not fatal: the lock is
+// held and the change can go on.
+func recordTakeover(ctx context.Context, l *ledger.Ledger, req ledger.LockRequest, to *ledger.LockHeldError) {
+	reason := fmt.Sprintf("the lock held by %s (%s) since %s was not released and its lease expired at %s: that run crashed or was killed; this run carries on from the state it left",
+		to.Holder, to.Operation, to.Since.UTC().Format(time.RFC3339), to.Expires.UTC().Format(time.RFC3339))
+	tflog.Warn(ctx, "took over an expired golive lock", map[string]any{"target": to.Target, "previous_holder": to.Holder})
+	if _, err := l.RecordEvent(ctx, ledger.Event{
+		Environment: req.Environment, Service: req.Service, Kind: ledger.KindLockTakenOver,
+		Actor: req.Holder, Outcome: "taken_over", Reason: reason, Detail: req.Operation,
+	}); err != nil {
+		tflog.Warn(ctx, "recording the lock takeover failed", map[string]any{"error": err.Error()})
+	}
 }
