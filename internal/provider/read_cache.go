@@ -18,8 +18,10 @@ import (
 // It lives as long as one configured provider: Terraform configures the
 // provider afresh for every walk (plan, apply, import), and a plan walk
 // only reads, so nothing the cache holds can be outdated by the provider's
-// own writes. Only Read uses it; Create, Update, Delete and the plan-time
-// gates read the ledger directly.
+// own writes; and in case a walk both writes and reads (an apply that reads
+// a data source depending on a resource it changed), every write forgets the
+// cache. Read and the golive_release data source use it; Create, Update,
+// Delete and the plan-time gates read the ledger directly.
 type readCache struct {
 	ledger *ledger.Ledger
 	aws    *awsclient.Clients
@@ -43,6 +45,16 @@ type envReads struct {
 
 func newReadCache(l *ledger.Ledger, clients *awsclient.Clients) *readCache {
 	return &readCache{ledger: l, aws: clients, envs: map[string]*envReads{}}
+}
+
+// forget drops everything read so far. Every Create, Update and Delete calls
+// it when it ends, so a read made after a write of this provider instance
+// (a data source Terraform reads during apply) never sees what was there
+// before the write.
+func (c *readCache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.envs = map[string]*envReads{}
 }
 
 func (c *readCache) env(id string) *envReads {

@@ -171,6 +171,22 @@ func TestReadCacheOneLedgerQueryAndOneDescribePerEnvironment(t *testing.T) {
 	if ops := log.take(); len(ops) != 2 || ops[0] != "Query" || ops[1] != "DescribeServices" {
 		t.Fatalf("calls for shop/none and api-gone: %v, want Query, DescribeServices", ops)
 	}
+
+	// A write of this provider instance (here: the release moving to
+	// green) makes the cache forget: the next read sees the write.
+	if err := l.SetLiveSlot(ctx, "shop/prod", "api", "green"); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := c.Release(ctx, "shop/prod", "api"); r == nil || r.LiveSlot != "" {
+		t.Fatalf("before forget, the cached release (live slot %q) should still be served", r.LiveSlot)
+	}
+	c.forget()
+	if r, err := c.Release(ctx, "shop/prod", "api"); err != nil || r.LiveSlot != "green" {
+		t.Fatalf("after forget: %+v, %v; want live slot green", r, err)
+	}
+	if ops := log.take(); !contains(ops, "Query") {
+		t.Fatalf("calls after forget: %v, want a fresh Query", ops)
+	}
 }
 
 func contains(list []string, s string) bool {

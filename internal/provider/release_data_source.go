@@ -69,7 +69,7 @@ func (d *releaseDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rel, err := d.data.ledger.GetRelease(ctx, m.Environment.ValueString(), m.Service.ValueString())
+	rel, err := d.data.reads.Release(ctx, m.Environment.ValueString(), m.Service.ValueString())
 	if err != nil && !errors.Is(err, ledger.ErrNotFound) {
 		resp.Diagnostics.AddError(fmt.Sprintf("reading golive release (%s/%s)", m.Environment.ValueString(), m.Service.ValueString()), err.Error())
 		return

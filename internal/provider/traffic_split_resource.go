@@ -41,6 +41,7 @@ func (r *trafficSplitResource) Configure(_ context.Context, req resource.Configu
 }
 
 func (r *trafficSplitResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.reads.forget()
 	var plan trafficSplitModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -61,6 +62,7 @@ func (r *trafficSplitResource) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *trafficSplitResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.reads.forget()
 	var plan, state trafficSplitModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -158,6 +160,7 @@ func (r *trafficSplitResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *trafficSplitResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.reads.forget()
 	var state trafficSplitModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
