@@ -2,13 +2,15 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/provider"
+	"github.com/golive-dev/terraform-provider-golive/internal/server"
 
 	// Deploy windows name IANA time zones; embed the database so they
 	// resolve on hosts without one (scratch images, Windows runners).
@@ -22,10 +24,16 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider for a debugger (delve)")
 	flag.Parse()
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/golive-dev/golive",
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	// The framework's protocol server, wrapped so that it lets go of the
+	// requests it served (internal/server explains why).
+	framework := providerserver.NewProtocol6(provider.New(version)())
+	err := tf6server.Serve("registry.terraform.io/golive-dev/golive", func() tfprotov6.ProviderServer {
+		return server.ReleaseContexts(framework(), server.DefaultReleaseEvery)
+	}, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}
