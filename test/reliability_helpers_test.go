@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,18 +44,8 @@ func cutoverStack(t *testing.T, account, session string) *stack {
 	if err := os.Remove(filepath.Join(s.Dir, "zz_test_providers.tf")); err != nil {
 		t.Fatalf("the harness wrote no provider blocks for %s (has stack_test.go changed?): %v", cutoverFixture, err)
 	}
-	s.write("zz_test_providers.tf", fmt.Sprintf(`# Written by the reliability suites: the emulator, account %[1]s, pipeline %[4]s.
-provider "golive" {
-  region = %[3]q
-  assume_role {
-    role_arn     = %[2]q
-    session_name = %[4]q
-  }
-  endpoints {
-%[5]s  }
-}
-`, account, emulator.RoleARN(account), emulator.Region, session,
-		endpoints(s.Server.URL, "cloudwatch", "dynamodb", "ecs", "elbv2", "lambda", "route53", "sns", "ssm", "sts")))
+	s.write("zz_test_providers.tf", fmt.Sprintf("# Written by the reliability suites: the emulator, account %s, pipeline %s.\n", account, session)+
+		emulator.GoliveProviderHCL(s.Server.URL, account, session))
 	return s
 }
 
@@ -90,37 +79,8 @@ func snapshotCLIConfig(t *testing.T) string {
 	return rc
 }
 
-var mirrorPath = regexp.MustCompile(`(?m)^\s*path\s*=\s*"([^"]+)"`)
-
 func writeSnapshotCLIConfig(dir string) (string, error) {
-	const golive = "registry.terraform.io/golive-dev/golive"
-	rc, err := os.ReadFile(os.Getenv("TF_CLI_CONFIG_FILE"))
-	if err != nil {
-		return "", err
-	}
-	var src string
-	for _, m := range mirrorPath.FindAllStringSubmatch(string(rc), -1) {
-		if _, err := os.Stat(filepath.Join(m[1], golive)); err == nil {
-			src = filepath.Join(m[1], golive)
-		}
-	}
-	if src == "" {
-		return "", fmt.Errorf("no filesystem mirror holding %s in %s", golive, os.Getenv("TF_CLI_CONFIG_FILE"))
-	}
-	if err := copyConfig(src, filepath.Join(dir, "mirror", golive)); err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, "terraformrc")
-	body := fmt.Sprintf(`disable_checkpoint = true
-provider_installation {
-  filesystem_mirror {
-    path    = %q
-    include = [%q]
-  }
-  direct { exclude = [%q] }
-}
-`, filepath.Join(dir, "mirror"), golive, golive)
-	return path, os.WriteFile(path, []byte(body), 0o644)
+	return emulator.SnapshotMirror(os.Getenv("TF_CLI_CONFIG_FILE"), dir)
 }
 
 // cutoverActor is the STS caller ARN golive records for a cutoverStack's

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -134,41 +133,9 @@ func (s *stack) writeProviders() {
 		s.write("zz_test_override.tf", body)
 		return
 	}
-	body := fmt.Sprintf(`# Written by the test harness: the emulator, account %[1]s.
-provider "aws" {
-  region                      = %[3]q
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  assume_role {
-    role_arn = %[2]q
-  }
-  endpoints {
-%[4]s  }
-}
-
-provider "golive" {
-  region = %[3]q
-  assume_role {
-    role_arn = %[2]q
-  }
-  endpoints {
-%[5]s  }
-}
-`, s.Account, role, emulator.Region, endpoints(s.Server.URL, "cloudwatch", "dynamodb", "ec2", "ecs", "elbv2", "iam", "lambda", "route53", "sns", "ssm", "sts"),
-		endpoints(s.Server.URL, "cloudwatch", "dynamodb", "ecs", "elbv2", "lambda", "route53", "sns", "ssm", "sts"))
+	body := fmt.Sprintf("# Written by the test harness: the emulator, account %s.\n", s.Account) +
+		emulator.AWSProviderHCL(s.Server.URL, s.Account) + "\n" + emulator.GoliveProviderHCL(s.Server.URL, s.Account, "")
 	s.write("zz_test_providers.tf", body)
-}
-
-func endpoints(url string, services ...string) string {
-	var b strings.Builder
-	for _, svc := range services {
-		fmt.Fprintf(&b, "    %-10s = %q\n", svc, url)
-	}
-	return b.String()
 }
 
 func (s *stack) write(name, body string) {

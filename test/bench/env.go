@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
 )
@@ -290,11 +291,7 @@ func (s *benchStack) countResources() (all, golive int, err error) {
 // awsProviders requires hashicorp/aws and points it at the emulator, in
 // account, as test/stack_test.go does.
 func awsProviders(url, account string) string {
-	var eps strings.Builder
-	for _, svc := range []string{"cloudwatch", "dynamodb", "ec2", "ecs", "elbv2", "iam", "lambda", "route53", "sns", "ssm", "sts"} {
-		fmt.Fprintf(&eps, "    %-10s = %q\n", svc, url)
-	}
-	return fmt.Sprintf(`# Written by the bench harness: the emulator, account %[1]s.
+	return fmt.Sprintf(`# Written by the bench harness: the emulator, account %s.
 terraform {
   required_providers {
     aws = {
@@ -303,21 +300,7 @@ terraform {
   }
 }
 
-provider "aws" {
-  region                      = %[3]q
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  assume_role {
-    role_arn = %[2]q
-  }
-  endpoints {
-%[4]s  }
-}
-`, account, emulator.RoleARN(account), emulator.Region, eps.String())
+`, account) + emulator.AWSProviderHCL(url, account)
 }
 
 // copyDir copies the regular files of src (not its subdirectories) into
@@ -343,4 +326,22 @@ func copyDir(src, dst string) error {
 		}
 	}
 	return nil
+}
+
+// newVPC makes a VPC with a subnet in each of two zones, as a load balancer
+// needs: the VPC ID and the subnet IDs.
+func newVPC(ctx context.Context, ec *ec2.Client) (*string, []string, error) {
+	vpc, err := ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	if err != nil {
+		return nil, nil, err
+	}
+	var subnets []string
+	for i, az := range []string{"us-east-1a", "us-east-1b"} {
+		sn, err := ec.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String(fmt.Sprintf("10.0.%d.0/24", i)), AvailabilityZone: aws.String(az)})
+		if err != nil {
+			return nil, nil, err
+		}
+		subnets = append(subnets, aws.ToString(sn.Subnet.SubnetId))
+	}
+	return vpc.Vpc.VpcId, subnets, nil
 }

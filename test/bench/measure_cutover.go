@@ -7,7 +7,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -344,11 +343,7 @@ func newGoliveStack(ctx context.Context, e *Env, name string) (*goliveStack, err
 // goliveProviders requires golive and points it at the emulator, in
 // account (by assume_role, as test/stack_test.go does for the terratests).
 func goliveProviders(url, account string) string {
-	var eps strings.Builder
-	for _, svc := range []string{"cloudwatch", "dynamodb", "ecs", "elbv2", "lambda", "route53", "sns", "ssm", "sts"} {
-		fmt.Fprintf(&eps, "    %-10s = %q\n", svc, url)
-	}
-	return fmt.Sprintf(`# Written by the bench harness: the emulator, account %[1]s.
+	return fmt.Sprintf(`# Written by the bench harness: the emulator, account %s.
 terraform {
   required_providers {
     golive = {
@@ -357,15 +352,7 @@ terraform {
   }
 }
 
-provider "golive" {
-  region = %[3]q
-  assume_role {
-    role_arn = %[2]q
-  }
-  endpoints {
-%[4]s  }
-}
-`, account, emulator.RoleARN(account), emulator.Region, eps.String())
+`, account) + emulator.GoliveProviderHCL(url, account, "")
 }
 
 // Write writes a file of the configuration.
@@ -390,37 +377,16 @@ func (s *goliveStack) TF(args ...string) (Proc, error) {
 var (
 	snapshotOnce sync.Once
 	snapshotRC   string
-	goliveMirror = regexp.MustCompile(`filesystem_mirror\s*\{\s*path\s*=\s*"([^"]+)"\s*include\s*=\s*\["registry\.terraform\.io/golive-dev/golive"\]`)
 )
 
-// snapshotCLIConfig copies the local mirror of golive that the CLI
-// configuration names into scratch space, once, and returns a CLI
-// configuration that installs golive from the copy. Terraform links the
-// providers of an initialised directory to the unpacked mirror, so a
-// `make install` while the bench runs (another shell, another job) would
-// otherwise break every later terraform call on a checksum mismatch, or
-// mix two builds in one run. "" (use the configuration as it is) when it
-// names no such mirror.
+// snapshotCLIConfig is the bench's CLI configuration with golive installed
+// from a copy of its mirror taken once per run (emulator.SnapshotMirror says
+// why); "" (use the configuration as it is) when that fails.
 func snapshotCLIConfig(e *Env) string {
 	snapshotOnce.Do(func() {
-		b, err := os.ReadFile(e.TFRC)
+		rc, err := emulator.SnapshotMirror(e.TFRC, e.Scratch)
 		if err != nil {
-			return
-		}
-		m := goliveMirror.FindSubmatchIndex(b)
-		if m == nil {
-			e.Log("bench: %s has no filesystem mirror for golive: using it as it is", e.TFRC)
-			return
-		}
-		src := string(b[m[2]:m[3]])
-		dst := filepath.Join(e.Scratch, "golive-mirror")
-		if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
-			e.Log("bench: copying the golive mirror %s: %v; using it in place", src, err)
-			return
-		}
-		rc := filepath.Join(e.Scratch, "terraformrc")
-		text := string(b[:m[2]]) + dst + string(b[m[3]:])
-		if err := os.WriteFile(rc, []byte(text), 0o644); err != nil {
+			e.Log("bench: %v: using %s as it is", err, e.TFRC)
 			return
 		}
 		snapshotRC = rc

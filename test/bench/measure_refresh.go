@@ -348,19 +348,11 @@ type refreshSlot struct {
 // them, as ECS requires), an ECS cluster and a task definition per slot.
 func newRefreshFixtures(ctx context.Context, cfg aws.Config, envs []string) (map[string]refreshEnvironment, error) {
 	ec := ec2.NewFromConfig(cfg)
-	vpc, err := ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	vpc, subnets, err := newVPC(ctx, ec)
 	if err != nil {
 		return nil, err
 	}
-	var subnets []string
-	for i, az := range []string{"us-east-1a", "us-east-1b"} {
-		sn, err := ec.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String(fmt.Sprintf("10.0.%d.0/24", i)), AvailabilityZone: aws.String(az)})
-		if err != nil {
-			return nil, err
-		}
-		subnets = append(subnets, aws.ToString(sn.Subnet.SubnetId))
-	}
-	sg, err := ec.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("bench-tasks"), Description: aws.String("bench tasks"), VpcId: vpc.Vpc.VpcId})
+	sg, err := ec.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("bench-tasks"), Description: aws.String("bench tasks"), VpcId: vpc})
 	if err != nil {
 		return nil, err
 	}
@@ -382,7 +374,7 @@ func newRefreshFixtures(ctx context.Context, cfg aws.Config, envs []string) (map
 		var groups []elbtypes.TargetGroupTuple
 		for _, slot := range []string{"blue", "green"} {
 			tg, err := lb.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{
-				Name: aws.String(name + "-" + slot), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(8080), VpcId: vpc.Vpc.VpcId, TargetType: elbtypes.TargetTypeEnumIp,
+				Name: aws.String(name + "-" + slot), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(8080), VpcId: vpc, TargetType: elbtypes.TargetTypeEnumIp,
 			})
 			if err != nil {
 				return nil, fmt.Errorf("target group %s-%s: %w", name, slot, err)

@@ -281,17 +281,9 @@ type scaleFixtures struct {
 
 func newScaleFixtures(ctx context.Context, cfg aws.Config, n int) (*scaleFixtures, error) {
 	ec := ec2.NewFromConfig(cfg)
-	vpc, err := ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	vpc, subnets, err := newVPC(ctx, ec)
 	if err != nil {
 		return nil, err
-	}
-	var subnets []string
-	for i, az := range []string{"us-east-1a", "us-east-1b"} {
-		sn, err := ec.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String(fmt.Sprintf("10.0.%d.0/24", i)), AvailabilityZone: aws.String(az)})
-		if err != nil {
-			return nil, err
-		}
-		subnets = append(subnets, aws.ToString(sn.Subnet.SubnetId))
 	}
 	lb := elbv2.NewFromConfig(cfg, func(o *elbv2.Options) { o.RetryMaxAttempts = 8 })
 	fx := &scaleFixtures{listeners: map[string]string{}, services: make([]scaleService, n)}
@@ -352,7 +344,7 @@ func newScaleFixtures(ctx context.Context, cfg aws.Config, n int) (*scaleFixture
 		tg := func(slot string) (string, error) {
 			out, err := lb.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{
 				Name: aws.String(app + "-" + svc + "-" + slot), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(8080),
-				VpcId: vpc.Vpc.VpcId, TargetType: elbtypes.TargetTypeEnumIp,
+				VpcId: vpc, TargetType: elbtypes.TargetTypeEnumIp,
 			})
 			if err != nil {
 				return "", fmt.Errorf("target group %s/%s/%s: %w", app, svc, slot, err)
