@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -132,7 +134,7 @@ func StartFaultProxy(target string, opts FaultOptions) (*FaultProxy, error) {
 			resp.Body.Close()
 			return errLoseAnswer
 		}
-		return nil
+		return fixLambdaConflict(resp)
 	}
 	p.proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
 		if errors.Is(err, errLoseAnswer) {
@@ -363,4 +365,27 @@ func writeServiceError(w http.ResponseWriter, r *http.Request, status int) {
 		fmt.Fprintf(w, `<ErrorResponse><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>golive-fault-proxy</RequestId></ErrorResponse>`,
 			typ, code, msg)
 	}
+}
+
+// fixLambdaConflict works around a moto bug: Lambda answers a conflict (an
+// alias that exists) with ConflictException where AWS sends
+// ResourceConflictException, the code golive's router looks for. The proxy
+// gives the SDK what AWS would, so product code needs no moto case.
+func fixLambdaConflict(resp *http.Response) error {
+	if resp.StatusCode != http.StatusConflict || !strings.HasPrefix(resp.Request.URL.Path, "/2015-03-31/functions/") {
+		return nil
+	}
+	if t := resp.Header.Get("X-Amzn-Errortype"); strings.HasPrefix(t, "ConflictException") {
+		resp.Header.Set("X-Amzn-Errortype", "Resource"+t)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	body = bytes.ReplaceAll(body, []byte(`"ConflictException"`), []byte(`"ResourceConflictException"`))
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	return nil
 }

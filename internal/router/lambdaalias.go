@@ -114,11 +114,10 @@ func (l *LambdaAlias) Create(ctx context.Context, w rollout.Weights) error {
 	return nil
 }
 
-// isAliasConflict says whether err says the alias exists: AWS answers
-// ResourceConflictException, moto ConflictException.
+// isAliasConflict says whether err says the alias exists.
 func isAliasConflict(err error) bool {
 	var api smithy.APIError
-	return errors.As(err, &api) && (api.ErrorCode() == "ResourceConflictException" || api.ErrorCode() == "ConflictException")
+	return errors.As(err, &api) && api.ErrorCode() == "ResourceConflictException"
 }
 
 // isExactly says whether the alias exists with this primary version,
