@@ -1,7 +1,7 @@
 // Command bench measures golive against the emulator and writes the results
 // as JSON and as the tables of docs/performance.md. `make bench` runs it:
 //
-//	cd test && go run ./bench -out ../.build/bench.json -docs ../docs/performance.md
+//	cd test && go run ./bench -out ../docs/performance.json -docs ../docs/performance.md
 //
 // Every measurement runs in this one process, against one moto server, so
 // ratios between golive and the hashicorp/aws way are comparable. Each figure
