@@ -91,8 +91,6 @@ func (l *Ledger) putEnvironment(ctx context.Context, e Environment, cond string)
 	in := &dynamodb.PutItemInput{TableName: aws.String(l.table), Item: item}
 	if cond != "" {
 		in.ConditionExpression = aws.String(cond)
-	}
-	if cond != "" {
 		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
 	}
 	_, err = l.db.PutItem(ctx, in)

@@ -110,10 +110,7 @@ func (l *Ledger) AcquireLock(ctx context.Context, req LockRequest) (*Lock, error
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
 	if err == nil && len(out.Attributes) > 0 {
-		var held *LockHeldError
-		if errors.As(heldError(req.target(), out.Attributes), &held) {
-			lk.TakenOver = held
-		}
+		lk.TakenOver = heldError(req.target(), out.Attributes)
 	}
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
@@ -137,7 +134,9 @@ func itemToken(item map[string]types.AttributeValue) string {
 	return ""
 }
 
-func heldError(target string, item map[string]types.AttributeValue) error {
+// heldError describes the lock item (a holder's), for a refusal or a
+// takeover.
+func heldError(target string, item map[string]types.AttributeValue) *LockHeldError {
 	var it lockItem
 	if item == nil || attributevalue.UnmarshalMap(item, &it) != nil {
 		return &LockHeldError{Target: target, Holder: "another run", Operation: "unknown operation"}

@@ -110,12 +110,23 @@ func (a *ALB) forwardAction(ctx context.Context) ([]elbtypes.Action, int, error)
 	if err != nil {
 		return nil, 0, err
 	}
+	i, ok := forwardIndex(actions)
+	if !ok {
+		return nil, 0, errNoForward
+	}
+	return resendable(actions), i, nil
+}
+
+var errNoForward = errors.New("it has no forward action to route with")
+
+// forwardIndex is the position of the forward action among actions.
+func forwardIndex(actions []elbtypes.Action) (int, bool) {
 	for i, act := range actions {
 		if act.Type == elbtypes.ActionTypeEnumForward {
-			return resendable(actions), i, nil
+			return i, true
 		}
 	}
-	return nil, 0, errors.New("it has no forward action to route with")
+	return 0, false
 }
 
 func (a *ALB) actions(ctx context.Context) ([]elbtypes.Action, error) {

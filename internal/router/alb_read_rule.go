@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
-
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 )
 
@@ -24,10 +22,9 @@ func (a *ALB) ReadRule(ctx context.Context) (rollout.Weights, ALBRule, error) {
 	if err != nil {
 		return nil, ALBRule{}, fmt.Errorf("reading %s: %w", a, err)
 	}
-	for _, act := range r.Actions {
-		if act.Type == elbtypes.ActionTypeEnumForward {
-			return a.weightsOf(act), ruleSpec(r), nil
-		}
+	i, ok := forwardIndex(r.Actions)
+	if !ok {
+		return nil, ALBRule{}, fmt.Errorf("reading weights of %s: %w", a, errNoForward)
 	}
-	return nil, ALBRule{}, fmt.Errorf("reading weights of %s: it has no forward action to route with", a)
+	return a.weightsOf(r.Actions[i]), ruleSpec(r), nil
 }
