@@ -13,14 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// Event kinds written by golive.
-const (
-	KindEnvironmentCreated = "environment_created"
-	KindEnvironmentUpdated = "environment_updated"
-	KindEnvironmentDeleted = "environment_deleted"
-	KindOverride           = "override"
-)
-
 // Event is one entry of an environment's history: who did what, when, and
 // with what outcome. It never carries secret values.
 type Event struct {

@@ -61,12 +61,6 @@ func (e *LockHeldError) Error() string {
 		e.Target, e.Holder, e.Operation, e.Since.UTC().Format(time.RFC3339), e.Expires.UTC().Format(time.RFC3339))
 }
 
-// KindLockTakenOver is the event recorded when a run takes over a lock whose
-// holder let its lease expire without releasing it: that run crashed or was
-// killed, and what it left behind (a cutover started but not finished) is
-// what the new run starts from.
-const KindLockTakenOver = "lock_taken_over"
-
 // ErrLockLost is returned by Renew and Release when another holder has taken
 // the lock over after the lease expired.
 var ErrLockLost = errors.New("lock lost: its lease expired and another run took it over")

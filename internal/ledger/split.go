@@ -10,15 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
-// Traffic events.
-const (
-	KindCutoverStarted   = "cutover_started"
-	KindTrafficStep      = "traffic_step"
-	KindCutoverCompleted = "cutover_completed"
-	KindRolledBack       = "rolled_back"
-	KindSplitDeleted     = "traffic_split_deleted"
-)
-
 // Split is the ledger's record of a golive_traffic_split: what it routes,
 // so that `terraform import <env>/<service>` and other stacks can find it.
 type Split struct {

@@ -10,14 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
-// Deployment events.
-const (
-	KindDeploymentStarted  = "deployment_started"
-	KindDeploymentVerified = "deployment_verified"
-	KindDeploymentFailed   = "deployment_failed"
-	KindDeploymentDeleted  = "deployment_deleted"
-)
-
 // Verification says whether service@version passed its gates in an
 // environment. Promotion gates read it.
 type Verification struct {

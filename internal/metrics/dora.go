@@ -41,7 +41,7 @@ type Result struct {
 // twice.)
 func isFailure(e ledger.Event) bool {
 	return e.Kind == ledger.KindDeploymentFailed ||
-		e.Kind == ledger.KindRolledBack && (e.Outcome == "rolled_back" || e.Outcome == "rollback_failed")
+		e.Kind == ledger.KindRolledBack && (e.Outcome == ledger.OutcomeRolledBack || e.Outcome == ledger.OutcomeRollbackFailed)
 }
 
 func isSuccess(e ledger.Event) bool {

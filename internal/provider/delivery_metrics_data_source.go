@@ -168,7 +168,7 @@ func (d *deliveryMetricsDataSource) leadTimes(ctx context.Context, env string, e
 		}
 		done[key] = true
 		v, err := d.data.ledger.GetVerification(ctx, env, e.Service, e.Version)
-		if err != nil || v.Status != "verified" {
+		if err != nil || v.Status != ledger.StatusVerified {
 			continue
 		}
 		origin, err := d.data.ledger.GetVerification(ctx, first.ID(), e.Service, e.Version)

@@ -35,7 +35,7 @@ func (r *deploymentResource) checkDeploymentGates(ctx context.Context, c deployC
 		case err != nil:
 			diags.AddError("checking promotion", err.Error())
 			return nil, nil
-		case v.Status != "verified":
+		case v.Status != ledger.StatusVerified:
 			why = fmt.Sprintf("its latest deployment to %s is %s (first deployed there at %s)", source, v.Status, v.FirstDeployedAt.Format("2006-01-02T15:04:05Z07:00"))
 		}
 		if why != "" {

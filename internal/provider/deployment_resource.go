@@ -293,14 +293,14 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 		}
 	}
 	for _, o := range overrides {
-		event(ledger.KindOverride, "allowed", o.gate+" gate of deployment "+c.id(), o.reason)
+		event(ledger.KindOverride, ledger.OutcomeAllowed, o.gate+" gate of deployment "+c.id(), o.reason)
 	}
 	started := r.data.now().UTC()
 	previousVersion := ""
 	if rel, err := r.data.ledger.GetRelease(ctx, c.env, c.service); err == nil {
 		previousVersion = rel.Slots[c.slot].Version
 	}
-	event(ledger.KindDeploymentStarted, "started", fmt.Sprintf("slot %s, from %s", c.slot, orNone(previousVersion)), "")
+	event(ledger.KindDeploymentStarted, ledger.OutcomeStarted, fmt.Sprintf("slot %s, from %s", c.slot, orNone(previousVersion)), "")
 	tflog.Info(ctx, "golive deployment starting", map[string]any{"deployment": c.id(), "version": c.version})
 
 	ecsOps := &deploy.ECS{Client: r.data.aws.ECS(), ELB: r.data.aws.ELBv2(), Logf: func(f string, a ...any) { tflog.Info(ctx, fmt.Sprintf(f, a...)) }}
@@ -310,16 +310,16 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 		if c.ecs != nil && previousTD != "" && previousTD != c.ecs.TaskDefinition {
 			if perr := ecsOps.PutBack(ctx, c.ecs.Cluster, c.ecs.Name, previousTD); perr != nil {
 				msg += "; " + perr.Error()
-				event(ledger.KindRolledBack, "put_back_failed", perr.Error(), err.Error())
+				event(ledger.KindRolledBack, ledger.OutcomePutBackFailed, perr.Error(), err.Error())
 			} else {
 				msg += fmt.Sprintf("; ECS service %s put back on %s", c.ecs.Name, previousTD)
-				event(ledger.KindRolledBack, "put_back", fmt.Sprintf("ECS service %s back on %s", c.ecs.Name, previousTD), err.Error())
+				event(ledger.KindRolledBack, ledger.OutcomePutBack, fmt.Sprintf("ECS service %s back on %s", c.ecs.Name, previousTD), err.Error())
 			}
 		}
 		wctx, cancel := detached(ctx, 30*time.Second)
 		defer cancel()
-		_ = r.data.ledger.PutVerification(wctx, ledger.Verification{Environment: c.env, Service: c.service, Version: c.version, Status: "failed", Actor: actor.ARN})
-		event(ledger.KindDeploymentFailed, "failed", msg, "")
+		_ = r.data.ledger.PutVerification(wctx, ledger.Verification{Environment: c.env, Service: c.service, Version: c.version, Status: ledger.StatusFailed, Actor: actor.ARN})
+		event(ledger.KindDeploymentFailed, ledger.OutcomeFailed, msg, "")
 		diags.AddError(summary, msg)
 		return false
 	}
@@ -359,11 +359,11 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 	}
 	now := r.data.now().UTC()
 	if err := r.data.ledger.PutVerification(ctx, ledger.Verification{Environment: c.env, Service: c.service, Version: c.version,
-		Status: "verified", VerifiedAt: now, Actor: actor.ARN}); err != nil {
+		Status: ledger.StatusVerified, VerifiedAt: now, Actor: actor.ARN}); err != nil {
 		diags.AddError(summary, err.Error())
 		return false
 	}
-	slot := ledger.Slot{Version: c.version, Status: "verified", DeployedAt: now, Destination: c.destination(), Previous: previousVersion, Function: c.lambdaFn}
+	slot := ledger.Slot{Version: c.version, Status: ledger.StatusVerified, DeployedAt: now, Destination: c.destination(), Previous: previousVersion, Function: c.lambdaFn}
 	if c.ecs != nil {
 		slot.Cluster, slot.ECSService = c.ecs.Cluster, c.ecs.Name
 	}
@@ -371,9 +371,9 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 		diags.AddError(summary, err.Error())
 		return false
 	}
-	event(ledger.KindDeploymentVerified, "succeeded", fmt.Sprintf("slot %s in %s", c.slot, now.Sub(started).Round(time.Second)), "")
+	event(ledger.KindDeploymentVerified, ledger.OutcomeSucceeded, fmt.Sprintf("slot %s in %s", c.slot, now.Sub(started).Round(time.Second)), "")
 	plan.ID = types.StringValue(c.id())
-	plan.Status = types.StringValue("verified")
+	plan.Status = types.StringValue(ledger.StatusVerified)
 	plan.DeployedAt = types.StringValue(now.Format(time.RFC3339))
 	plan.PreviousVersion = optionalString(previousVersion)
 	plan.Destination = types.StringValue(c.destination())
@@ -457,7 +457,7 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 	if actor, err := r.data.aws.CallerIdentity(ctx); err == nil {
 		_, _ = r.data.ledger.RecordEvent(ctx, ledger.Event{Environment: c.env, Service: c.service, Kind: ledger.KindDeploymentDeleted,
-			Version: c.version, Outcome: "succeeded", Actor: actor.ARN, Detail: "slot " + c.slot})
+			Version: c.version, Outcome: ledger.OutcomeSucceeded, Actor: actor.ARN, Detail: "slot " + c.slot})
 	}
 }
 

@@ -212,7 +212,7 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 		resp.Diagnostics.AddError(summary, err.Error())
 		return
 	}
-	r.recordEvent(ctx, ledger.Event{Environment: id, Kind: ledger.KindEnvironmentCreated, Outcome: "succeeded", Actor: actor.ARN,
+	r.recordEvent(ctx, ledger.Event{Environment: id, Kind: ledger.KindEnvironmentCreated, Outcome: ledger.OutcomeSucceeded, Actor: actor.ARN,
 		Detail: fmt.Sprintf("tier %s; variables %s; secrets %s", rec.Tier, strings.Join(rec.VariableKeys, ","), strings.Join(rec.SecretKeys, ","))}, &resp.Diagnostics)
 
 	plan.ID = types.StringValue(id)
@@ -300,14 +300,14 @@ func (r *environmentResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	if overrideReason != "" {
-		r.recordEvent(ctx, ledger.Event{Environment: id, Kind: ledger.KindOverride, Outcome: "allowed", Actor: actor.ARN,
+		r.recordEvent(ctx, ledger.Event{Environment: id, Kind: ledger.KindOverride, Outcome: ledger.OutcomeAllowed, Actor: actor.ARN,
 			Reason: overrideReason, Detail: "configuration change: " + change.String()}, &resp.Diagnostics)
 	}
 	detail := change.String()
 	if rules := ruleChanges(state.record(ctx, nil, nil, &resp.Diagnostics), rec); len(rules) > 0 {
 		detail += "; rules changed: " + strings.Join(rules, ", ")
 	}
-	r.recordEvent(ctx, ledger.Event{Environment: id, Kind: ledger.KindEnvironmentUpdated, Outcome: "succeeded", Actor: actor.ARN,
+	r.recordEvent(ctx, ledger.Event{Environment: id, Kind: ledger.KindEnvironmentUpdated, Outcome: ledger.OutcomeSucceeded, Actor: actor.ARN,
 		Reason: overrideReason, Detail: detail}, &resp.Diagnostics)
 
 	plan.ID = state.ID
@@ -345,7 +345,7 @@ func (r *environmentResource) Delete(ctx context.Context, req resource.DeleteReq
 		resp.Diagnostics.AddError(summary, err.Error())
 		return
 	}
-	r.recordEvent(ctx, ledger.Event{Environment: id, Kind: ledger.KindEnvironmentDeleted, Outcome: "succeeded", Actor: actor.ARN}, &resp.Diagnostics)
+	r.recordEvent(ctx, ledger.Event{Environment: id, Kind: ledger.KindEnvironmentDeleted, Outcome: ledger.OutcomeSucceeded, Actor: actor.ARN}, &resp.Diagnostics)
 }
 
 func protectedMessage(id string) string {

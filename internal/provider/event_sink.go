@@ -13,9 +13,6 @@ import (
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 )
 
-// KindNotificationFailed records a notification that could not be delivered.
-const KindNotificationFailed = "notification_failed"
-
 // eventSink records a change's events in the ledger and announces them to
 // the environment's notify targets. It is the rollout.Recorder of cutovers.
 type eventSink struct {
@@ -76,25 +73,25 @@ func (s *eventSink) finish(ctx context.Context, diags *diagnostics) {
 	for _, f := range failures {
 		tflog.Warn(ctx, "golive notification failed", map[string]any{"failure": f})
 		rctx, cancel := detached(ctx, 30*time.Second)
-		_, _ = s.ledger.RecordEvent(rctx, ledger.Event{Environment: s.env, Service: s.service, Kind: KindNotificationFailed,
-			Outcome: "failed", Actor: s.actor, Detail: f})
+		_, _ = s.ledger.RecordEvent(rctx, ledger.Event{Environment: s.env, Service: s.service, Kind: ledger.KindNotificationFailed,
+			Outcome: ledger.OutcomeFailed, Actor: s.actor, Detail: f})
 		cancel()
 		diags.AddWarning("notification not delivered", f+". The release itself is unaffected; the failure is recorded in the ledger.")
 	}
 }
 
 func (s *eventSink) StepReached(ctx context.Context, step, total int, w rollout.Weights) error {
-	return s.event(ctx, ledger.KindTrafficStep, "reached", "", fmt.Sprintf("step %d of %d: %s", step, total, w), "")
+	return s.event(ctx, ledger.KindTrafficStep, ledger.OutcomeReached, "", fmt.Sprintf("step %d of %d: %s", step, total, w), "")
 }
 
 func (s *eventSink) RolledBack(ctx context.Context, step, total int, to rollout.Weights, reason string) error {
-	detail, outcome := fmt.Sprintf("at step %d of %d, back to %s", step, total, to), "rolled_back"
+	detail, outcome := fmt.Sprintf("at step %d of %d, back to %s", step, total, to), ledger.OutcomeRolledBack
 	if to == nil {
-		detail, outcome = fmt.Sprintf("at step %d of %d, rollback failed", step, total), "rollback_failed"
+		detail, outcome = fmt.Sprintf("at step %d of %d, rollback failed", step, total), ledger.OutcomeRollbackFailed
 	}
 	return s.event(ctx, ledger.KindRolledBack, outcome, "", detail, reason)
 }
 
 func (s *eventSink) Completed(ctx context.Context, w rollout.Weights) error {
-	return s.event(ctx, ledger.KindCutoverCompleted, "succeeded", "", w.String(), "")
+	return s.event(ctx, ledger.KindCutoverCompleted, ledger.OutcomeSucceeded, "", w.String(), "")
 }

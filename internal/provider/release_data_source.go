@@ -86,7 +86,7 @@ func (d *releaseDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		}
 		if s, ok := rel.Slots[live]; ok {
 			m.Slot, m.Version = types.StringValue(live), types.StringValue(s.Version)
-			m.Verified = types.BoolValue(s.Status == "verified")
+			m.Verified = types.BoolValue(s.Status == ledger.StatusVerified)
 			m.DeployedAt = types.StringValue(s.DeployedAt.UTC().Format(time.RFC3339))
 		}
 	}

@@ -76,7 +76,7 @@ func recordTakeover(ctx context.Context, l *ledger.Ledger, req ledger.LockReques
 	tflog.Warn(ctx, "took over an expired golive lock", map[string]any{"target": to.Target, "previous_holder": to.Holder})
 	if _, err := l.RecordEvent(ctx, ledger.Event{
 		Environment: req.Environment, Service: req.Service, Kind: ledger.KindLockTakenOver,
-		Actor: req.Holder, Outcome: "taken_over", Reason: reason, Detail: req.Operation,
+		Actor: req.Holder, Outcome: ledger.OutcomeTakenOver, Reason: reason, Detail: req.Operation,
 	}); err != nil {
 		tflog.Warn(ctx, "recording the lock takeover failed", map[string]any{"error": err.Error()})
 	}

@@ -113,9 +113,9 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 	rec := r.data.newEventSink(env, c.service, actor.ARN)
 	defer rec.finish(ctx, diags)
 	if override != "" {
-		_ = rec.event(ctx, ledger.KindOverride, "allowed", "", "traffic shift: "+description, override)
+		_ = rec.event(ctx, ledger.KindOverride, ledger.OutcomeAllowed, "", "traffic shift: "+description, override)
 	}
-	_ = rec.event(ctx, ledger.KindCutoverStarted, "started", "", fmt.Sprintf("%s (%s, from %s)", description, c.strategy.Kind(), before), override)
+	_ = rec.event(ctx, ledger.KindCutoverStarted, ledger.OutcomeStarted, "", fmt.Sprintf("%s (%s, from %s)", description, c.strategy.Kind(), before), override)
 	tflog.Info(ctx, "golive cutover starting", map[string]any{"split": c.id(), "cutover": description, "router": rt.String()})
 	x := &rollout.Executor{
 		Router: rt, Gates: r.gates(c), Recorder: rec, Bake: c.strategy.Bake, PollInterval: c.poll, Target: c.id(),
@@ -176,9 +176,9 @@ func (r *trafficSplitResource) createOwned(ctx context.Context, c splitConfig, d
 	sink := r.data.newEventSink(env, c.service, actor)
 	defer sink.finish(ctx, diags)
 	if override != "" {
-		_ = sink.event(ctx, ledger.KindOverride, "allowed", "", "traffic shift: "+o.description, override)
+		_ = sink.event(ctx, ledger.KindOverride, ledger.OutcomeAllowed, "", "traffic shift: "+o.description, override)
 	}
-	_ = sink.event(ctx, ledger.KindCutoverCompleted, "succeeded", "", o.description, override)
+	_ = sink.event(ctx, ledger.KindCutoverCompleted, ledger.OutcomeSucceeded, "", o.description, override)
 	tflog.Info(ctx, "golive created the "+o.kind+" of a traffic split", map[string]any{"split": c.id(), "cutover": o.description})
 	r.markLiveSlot(ctx, c, diags)
 	return to, true

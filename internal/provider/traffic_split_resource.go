@@ -193,7 +193,7 @@ func (r *trafficSplitResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	if actor, err := r.data.aws.CallerIdentity(ctx); err == nil {
-		_, _ = r.data.ledger.RecordEvent(ctx, ledger.Event{Environment: c.env, Service: c.service, Kind: ledger.KindSplitDeleted, Outcome: "succeeded",
+		_, _ = r.data.ledger.RecordEvent(ctx, ledger.Event{Environment: c.env, Service: c.service, Kind: ledger.KindSplitDeleted, Outcome: ledger.OutcomeSucceeded,
 			Actor: actor.ARN, Detail: detail})
 	}
 }
