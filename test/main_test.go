@@ -11,7 +11,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 )
 
 func TestMain(m *testing.M) {

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/soak"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
-	"github.com/golive-dev/terraform-provider-golive/internal/soak"
 )
 
 // Concurrency (issue 6 item 3): two pipelines (two working directories,

@@ -28,9 +28,9 @@ import (
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
-	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/soak"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
-	"github.com/golive-dev/terraform-provider-golive/internal/soak"
 )
 
 // TestReliabilitySecrets writes a secret through golive_environment's

@@ -14,8 +14,8 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
-	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
 )
 
 // moto reports MOTO_ECS_SERVICE_RUNNING tasks for a new service.

@@ -18,8 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
-	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
 )
 
 // mototaskFix works around a moto 5.2 bug in test set-up: RunTask and

@@ -15,9 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/awsclient"
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
-	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 )
 
 // Refresh reads are shared per environment (read_cache.go). In one apply,

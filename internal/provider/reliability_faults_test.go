@@ -17,10 +17,10 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/soak"
 	"github.com/golive-dev/terraform-provider-golive/internal/awsclient"
-	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
-	"github.com/golive-dev/terraform-provider-golive/internal/soak"
 )
 
 // The fault suite: a three-environment canary release (dev, then staging,

@@ -6,7 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 )
 
 func TestMain(m *testing.M) { emulator.Main(m, emulator.Options{}) }

@@ -17,7 +17,7 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 )
 
 func main() {

@@ -1,7 +1,7 @@
-// Command report writes the figures of a `make soak` run into
+// Command soak-report writes the figures of a `make soak` run into
 // docs/reliability.md:
 //
-//	go run ./internal/soak/report -in .build/soak -docs docs/reliability.md
+//	go run ./cmd/soak-report -in .build/soak -docs docs/reliability.md
 //
 // It fails when any run lost anything, so a soak with losses cannot be
 // quoted as a clean one.
@@ -13,7 +13,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/golive-dev/terraform-provider-golive/internal/soak"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/soak"
 )
 
 func main() {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/golive-dev/terraform-provider-golive/internal/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 )
 
 // fireAlarmDuringCanary fires the alarm once a canary step is live (a target
