@@ -120,3 +120,12 @@ func (p *Partition) GetSplit(service string) (*Split, error) {
 	c := *s
 	return &c, nil
 }
+
+// Splits are the traffic split records of every service, by service.
+func (p *Partition) Splits() map[string]Split {
+	out := make(map[string]Split, len(p.splits))
+	for s, sp := range p.splits {
+		out[s] = *sp
+	}
+	return out
+}

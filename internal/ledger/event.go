@@ -49,6 +49,19 @@ func eventSPK(env, service string) string {
 // RecordEvent appends e to its environment's history and returns it with its
 // ID and time filled in. IDs sort by time, so a query newest-first is cheap.
 func (l *Ledger) RecordEvent(ctx context.Context, e Event) (Event, error) {
+	e, item, err := l.newEventItem(e)
+	if err != nil {
+		return e, err
+	}
+	if _, err := l.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(l.table), Item: item}); err != nil {
+		return e, fmt.Errorf("recording %s event for %s: %w", e.Kind, e.Environment, l.wrap(err))
+	}
+	return e, nil
+}
+
+// newEventItem fills in e's time (now, if unset) and ID and encodes it as
+// the item to put.
+func (l *Ledger) newEventItem(e Event) (Event, map[string]types.AttributeValue, error) {
 	if e.At.IsZero() {
 		e.At = l.now().UTC()
 	}
@@ -57,12 +70,9 @@ func (l *Ledger) RecordEvent(ctx context.Context, e Event) (Event, error) {
 	e.ID = "EVT#" + e.At.UTC().Format(eventTimeLayout) + "#" + hex.EncodeToString(suffix)
 	item, err := attributevalue.MarshalMap(eventItem{PK: eventPK(e.Environment), SPK: eventSPK(e.Environment, e.Service), Event: e})
 	if err != nil {
-		return e, fmt.Errorf("encoding %s event for %s: %w", e.Kind, e.Environment, err)
+		return e, nil, fmt.Errorf("encoding %s event for %s: %w", e.Kind, e.Environment, err)
 	}
-	if _, err := l.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(l.table), Item: item}); err != nil {
-		return e, fmt.Errorf("recording %s event for %s: %w", e.Kind, e.Environment, l.wrap(err))
-	}
-	return e, nil
+	return e, item, nil
 }
 
 // EventQuery selects events of one environment, optionally one service.

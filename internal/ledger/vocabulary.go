@@ -41,6 +41,10 @@ const (
 	// was killed, and what it left behind (a cutover started but not
 	// finished) is what the new run starts from.
 	KindLockTakenOver = "lock_taken_over"
+	// KindLockBroken records a person releasing a lock by hand (`golive
+	// unlock`, break-glass): the actor is who did it, the reason theirs,
+	// and the detail names the holder, its operation and lease.
+	KindLockBroken = "lock_broken"
 	// KindNotificationFailed records a notification that could not be
 	// delivered; the change it announced is unaffected.
 	KindNotificationFailed = "notification_failed"
@@ -60,6 +64,8 @@ const (
 	OutcomePutBackFailed  = "put_back_failed" // putting it back failed
 
 	OutcomeTakenOver = "taken_over" // an expired lock taken over
+	OutcomeReleased  = "released"   // a lock whose lease had expired, released by hand
+	OutcomeForced    = "forced"     // a lock whose holder's lease still ran, released by hand with --force
 )
 
 // Status of a verification or a release slot.
