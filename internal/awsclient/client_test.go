@@ -2,6 +2,7 @@ package awsclient
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 )
@@ -48,5 +49,40 @@ func TestServicesSorted(t *testing.T) {
 		if Services[i-1] >= Services[i] {
 			t.Fatalf("Services must stay sorted for isService: %v", Services)
 		}
+	}
+}
+
+// CloudWatch keeps the SDK's protocol against AWS and speaks the query
+// protocol wherever an endpoint override points it elsewhere.
+func TestCloudWatchProtocolFollowsEndpointOverride(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		endpoints map[string]string
+		env       map[string]string
+		want      string
+	}{
+		{name: "AWS", want: "rpcv2Cbor"},
+		{name: "endpoints block", endpoints: map[string]string{"cloudwatch": "http://127.0.0.1:9"}, want: "awsQuery"},
+		{name: "another service's endpoint", endpoints: map[string]string{"ssm": "http://127.0.0.1:9"}, want: "rpcv2Cbor"},
+		{name: "AWS_ENDPOINT_URL", env: map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:9"}, want: "awsQuery"},
+		{name: "AWS_ENDPOINT_URL_CLOUDWATCH", env: map[string]string{"AWS_ENDPOINT_URL_CLOUDWATCH": "http://127.0.0.1:9"}, want: "awsQuery"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+			t.Setenv("AWS_ENDPOINT_URL", "")
+			t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", "")
+			os.Unsetenv("AWS_ENDPOINT_URL")
+			os.Unsetenv("AWS_ENDPOINT_URL_CLOUDWATCH")
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			c, err := New(context.Background(), Config{Region: "us-east-1", Endpoints: tc.endpoints})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.CloudWatch().Options().Protocol.ID().Name; got != tc.want {
+				t.Fatalf("protocol %s, want %s", got, tc.want)
+			}
+		})
 	}
 }

@@ -25,15 +25,26 @@ func (c *Clients) configFor(service string) aws.Config {
 	return cfg
 }
 
-// CloudWatch speaks the query protocol: the Smithy RPCv2-CBOR default of
-// recent SDK versions is not understood by every endpoint (moto among them),
-// while AWS accepts both.
+// CloudWatch uses the SDK's default protocol (Smithy RPCv2-CBOR) against AWS.
+// Only when an endpoint override is in effect (the provider's endpoints
+// block, AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_CLOUDWATCH, or a shared config
+// services section) does it speak the older query protocol, which AWS also
+// accepts on every endpoint and which AWS-compatible servers such as
+// emulators understand where they do not understand CBOR yet.
 func (c *Clients) CloudWatch() *cloudwatch.Client {
 	return c.cloudwatch.get(func() *cloudwatch.Client {
-		return cloudwatch.NewFromConfig(c.configFor("cloudwatch"), func(o *cloudwatch.Options) {
-			o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801)
-		})
+		return cloudwatch.NewFromConfig(c.configFor("cloudwatch"), queryProtocolAtOverride)
 	})
+}
+
+// queryProtocolAtOverride selects the query protocol for a CloudWatch client
+// whose endpoint was overridden. NewFromConfig resolves BaseEndpoint from
+// every override source before it applies option functions, so this sees
+// them all.
+func queryProtocolAtOverride(o *cloudwatch.Options) {
+	if o.BaseEndpoint != nil {
+		o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801)
+	}
 }
 
 func (c *Clients) DynamoDB() *dynamodb.Client {
