@@ -25,6 +25,7 @@ import (
 // a run --all plan refused at prod's promotion gate.
 func TestTerragruntExample(t *testing.T) {
 	t.Parallel()
+	emulator.SkipShort(t)
 	bin := os.Getenv("TERRAGRUNT")
 	if bin == "" {
 		t.Fatal("TERRAGRUNT is not set: run this test with `make terratest`, which builds bin/terragrunt (v1.1.3) and sets TERRAGRUNT to it")

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -26,9 +27,17 @@ import (
 
 // TestMain starts one emulator for every test of the package and makes the
 // acceptance tests run without any set-up: they are cheap against moto, so
-// they always run instead of being skipped without TF_ACC.
+// they always run instead of being skipped without TF_ACC. Under
+// `go test -short` only the unit tests run, even where the environment sets
+// TF_ACC: no emulator is started, so neither moto_server nor terraform is
+// needed.
 func TestMain(m *testing.M) {
-	setDefault("TF_ACC", "1")
+	flag.Parse()
+	if testing.Short() {
+		os.Unsetenv("TF_ACC")
+	} else {
+		setDefault("TF_ACC", "1")
+	}
 	setDefault("CHECKPOINT_DISABLE", "1")
 	// Terraform warns about a CLI config file that does not exist; the
 	// tests need none, so give them an empty one.

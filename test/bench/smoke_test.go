@@ -7,12 +7,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 )
 
 // TestBenchSmoke runs every measurement once at its smallest size: the
 // harness works end to end and each measurement yields figures. The figures
 // themselves are not judged here (timings belong to `make bench`).
 func TestBenchSmoke(t *testing.T) {
+	emulator.SkipShort(t)
 	if len(measurements) == 0 {
 		t.Fatal("no measurements registered")
 	}

@@ -73,6 +73,7 @@ func TestCallMutating(t *testing.T) {
 // TestRecording records real SDK calls of two accounts and tells them apart
 // by app ID, and checks that calls outside the window are left out.
 func TestRecording(t *testing.T) {
+	SkipShort(t)
 	s, err := Start(Options{})
 	if err != nil {
 		t.Fatal(err)
