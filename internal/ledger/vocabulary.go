@@ -18,6 +18,9 @@ const (
 	KindDeploymentVerified = "deployment_verified"
 	KindDeploymentFailed   = "deployment_failed"
 	KindDeploymentDeleted  = "deployment_deleted"
+	// KindAdopted records an existing ECS service that golive did not
+	// create, taken over by a deployment with adopt = true.
+	KindAdopted = "adopted"
 )
 
 // Traffic events.
@@ -61,7 +64,8 @@ const (
 	OutcomeRolledBack     = "rolled_back"     // weights set back to the pre-apply ones
 	OutcomeRollbackFailed = "rollback_failed" // setting them back failed: traffic may be at the step
 	OutcomePutBack        = "put_back"        // an ECS service back on its previous task definition
-	OutcomePutBackFailed  = "put_back_failed" // putting it back failed
+	OutcomePutBackFailed  = "put_back_failed" // putting it back (or deleting it) failed
+	OutcomeDeleted        = "deleted"         // the ECS service a failed first deployment created, deleted again
 
 	OutcomeTakenOver = "taken_over" // an expired lock taken over
 	OutcomeReleased  = "released"   // a lock whose lease had expired, released by hand
