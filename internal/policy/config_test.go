@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestCheckKeyTable(t *testing.T) {
+func TestCheckKey(t *testing.T) {
 	tests := []struct {
 		name    string
 		key     string
@@ -33,6 +33,7 @@ func TestCheckKeyTable(t *testing.T) {
 		{"non-ASCII letter", "schlüssel", "may contain only letters"},
 		{"reserved aws_ prefix", "aws_x", `key "aws_x" may not begin with "aws" or "ssm"`},
 		{"reserved AWS prefix any case", "AWS_REGION", `may not begin with "aws" or "ssm"`},
+		{"reserved aws_ prefix, lower case", "aws_region", `key "aws_region" may not begin with "aws" or "ssm"`},
 		{"reserved bare aws", "aws", `may not begin with "aws" or "ssm"`},
 		{"reserved SSM prefix", "SSMfoo", `key "SSMfoo" may not begin with "aws" or "ssm"`},
 		{"reserved ssm prefix", "ssm.param", `may not begin with "aws" or "ssm"`},
@@ -57,11 +58,11 @@ func TestCheckKeyTable(t *testing.T) {
 	}
 }
 
-func TestMissingKeysTable(t *testing.T) {
+func TestMissingKeys(t *testing.T) {
 	tests := []struct {
 		name           string
 		source, target []string
-		want           []string // nil or empty means nothing missing
+		want           []string // nil: nothing missing (MissingKeys returns nil then)
 	}{
 		{"sorted result", []string{"C", "A", "B"}, []string{"B"}, []string{"A", "C"}},
 		{"all missing, sorted", []string{"z", "b", "a"}, nil, []string{"a", "b", "z"}},
@@ -72,6 +73,8 @@ func TestMissingKeysTable(t *testing.T) {
 		{"nil source", nil, []string{"A"}, nil},
 		{"both nil", nil, nil, nil},
 		{"both empty", []string{}, []string{}, nil},
+		{"repeated source key listed once", []string{"A", "A"}, nil, []string{"A"}},
+		{"repeated missing keys among present ones", []string{"B", "A", "B", "C", "A"}, []string{"C"}, []string{"A", "B"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,12 +83,8 @@ func TestMissingKeysTable(t *testing.T) {
 				srcCopy = append([]string{}, tc.source...)
 			}
 			got := MissingKeys(tc.source, tc.target)
-			if len(tc.want) == 0 {
-				if len(got) != 0 {
-					t.Fatalf("MissingKeys(%q, %q) = %q, want none", tc.source, tc.target, got)
-				}
-			} else if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("MissingKeys(%q, %q) = %q, want %q", tc.source, tc.target, got, tc.want)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("MissingKeys(%q, %q) = %#v, want %#v", tc.source, tc.target, got, tc.want)
 			}
 			if !reflect.DeepEqual(tc.source, srcCopy) {
 				t.Errorf("MissingKeys modified its source: %q, was %q", tc.source, srcCopy)
@@ -94,7 +93,7 @@ func TestMissingKeysTable(t *testing.T) {
 	}
 }
 
-func TestCheckNameTable(t *testing.T) {
+func TestCheckName(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string

@@ -27,7 +27,7 @@ func mustWindow(t *testing.T, days []string, start, end, tz string) DeployWindow
 	return w
 }
 
-func TestParseFreezeTable(t *testing.T) {
+func TestParseFreeze(t *testing.T) {
 	tests := []struct {
 		name       string
 		start, end string
@@ -119,7 +119,7 @@ func TestParseFreezeTable(t *testing.T) {
 	}
 }
 
-func TestFreezeActiveBoundaries(t *testing.T) {
+func TestFreezeActive(t *testing.T) {
 	f, err := ParseFreeze("2026-12-24T00:00:00Z", "2026-12-27T00:00:00Z", "holiday")
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +184,7 @@ func TestFreezeString(t *testing.T) {
 	}
 }
 
-func TestParseWeekdayTable(t *testing.T) {
+func TestParseWeekday(t *testing.T) {
 	tests := []struct {
 		in     string
 		want   time.Weekday
@@ -202,6 +202,7 @@ func TestParseWeekdayTable(t *testing.T) {
 		{"Fri", time.Friday, true},
 		{"Saturday", time.Saturday, true},
 		{"Sun", time.Sunday, true},
+		{"Sunday", time.Sunday, true},
 		{"SUNDAY", time.Sunday, true},
 		{"Funday", 0, false},
 		{"", 0, false},
@@ -227,7 +228,7 @@ func TestParseWeekdayTable(t *testing.T) {
 	}
 }
 
-func TestParseClockTable(t *testing.T) {
+func TestParseClock(t *testing.T) {
 	tests := []struct {
 		in     string
 		want   int
@@ -260,7 +261,7 @@ func TestParseClockTable(t *testing.T) {
 	}
 }
 
-func TestParseDeployWindowTable(t *testing.T) {
+func TestParseDeployWindow(t *testing.T) {
 	type fe struct {
 		field string
 		index int
@@ -332,6 +333,15 @@ func TestParseDeployWindowTable(t *testing.T) {
 			wantErrs: []fe{{"days", -1}, {"end", -1}},
 		},
 		{
+			name: "days, start and timezone wrong, end fine", days: []string{"Mon", "Funday"}, start: "9am", end: "16:00", tz: "Mars/Olympus",
+			wantErrs: []fe{{"days", 1}, {"start", -1}, {"timezone", -1}},
+		},
+		{
+			// An unreadable start is not compared with end (it would read as 00:00).
+			name: "invalid start does not also blame an end of 00:00", days: []string{"Mon"}, start: "9am", end: "00:00", tz: "UTC",
+			wantErrs: []fe{{"start", -1}},
+		},
+		{
 			name: "every field wrong, in field order", days: []string{"Mon", "Funday"}, start: "9am", end: "0900", tz: "Mars/Olympus",
 			wantErrs: []fe{{"days", 1}, {"start", -1}, {"end", -1}, {"timezone", -1}},
 		},
@@ -367,49 +377,7 @@ func TestParseDeployWindowTable(t *testing.T) {
 	}
 }
 
-func TestDeployWindowOpenBerlin(t *testing.T) {
-	// Weekdays plus the weekends on which Europe/Berlin changes clocks.
-	w := mustWindow(t, []string{"Mon", "Tue", "Wed", "Thu", "Sat", "Sun"}, "09:00", "16:00", "Europe/Berlin")
-	tests := []struct {
-		name string
-		at   string
-		want bool
-	}{
-		{"Wed 09:00 CET, start inclusive", "2026-12-02T08:00:00Z", true},
-		{"Wed 08:59 CET", "2026-12-02T07:59:00Z", false},
-		{"Wed 09:00 UTC is 10:00 CET", "2026-12-02T09:00:00Z", true},
-		{"Wed 15:59 CET", "2026-12-02T14:59:00Z", true},
-		{"Wed 16:00 CET, end exclusive", "2026-12-02T15:00:00Z", false},
-		{"Wed 15:30 UTC is 16:30 CET", "2026-12-02T15:30:00Z", false},
-		{"Fri 10:00 CET, day not listed", "2026-12-04T09:00:00Z", false},
-		{"Thu 23:30 UTC is Fri 00:30 CET", "2026-12-03T23:30:00Z", false},
-		{"Sun 23:30 UTC is Mon 00:30 CET", "2026-12-06T23:30:00Z", false},
-		{"Wed 09:30 CEST (summer)", "2026-07-01T07:30:00Z", true},
-		{"Wed 15:30 UTC is 17:30 CEST", "2026-07-01T15:30:00Z", false},
-		{"Wed 14:30 UTC is 16:30 CEST", "2026-07-01T14:30:00Z", false},
-		// 2026-03-29: clocks go forward at 02:00 CET to 03:00 CEST.
-		{"Sat 08:30 CET before the change", "2026-03-28T07:30:00Z", false},
-		{"Sun 09:30 CEST after the change", "2026-03-29T07:30:00Z", true},
-		{"Sun 08:59 CEST after the change", "2026-03-29T06:59:00Z", false},
-		{"Sun 15:59 CEST after the change", "2026-03-29T13:59:00Z", true},
-		{"Sun 16:00 CEST after the change", "2026-03-29T14:00:00Z", false},
-		// 2026-10-25: clocks go back at 03:00 CEST to 02:00 CET.
-		{"Sat 16:30 CEST before the change", "2026-10-24T14:30:00Z", false},
-		{"Sat 15:30 CEST before the change", "2026-10-24T13:30:00Z", true},
-		{"Sun 15:30 CET after the change", "2026-10-25T14:30:00Z", true},
-		{"Sun 16:00 CET after the change", "2026-10-25T15:00:00Z", false},
-		{"Sun 09:00 CET after the change", "2026-10-25T08:00:00Z", true},
-		{"Sun 08:00 CET after the change", "2026-10-25T07:00:00Z", false},
-	}
-	for _, tc := range tests {
-		if got := w.Open(mustRFC3339(t, tc.at)); got != tc.want {
-			lt := mustRFC3339(t, tc.at).In(w.Location)
-			t.Errorf("%s: Open(%s) [%s] = %v, want %v", tc.name, tc.at, lt.Format("Mon 15:04 MST"), got, tc.want)
-		}
-	}
-}
-
-func TestDeployWindowOpenOvernight(t *testing.T) {
+func TestDeployWindowOpen(t *testing.T) {
 	type probe struct {
 		name string
 		at   string
@@ -420,6 +388,49 @@ func TestDeployWindowOpenOvernight(t *testing.T) {
 		window DeployWindow
 		probes []probe
 	}{
+		{
+			// Weekdays plus the weekends on which Europe/Berlin changes clocks.
+			name:   "Mon-Thu, Sat, Sun 09:00-16:00 Europe/Berlin",
+			window: mustWindow(t, []string{"Mon", "Tue", "Wed", "Thu", "Sat", "Sun"}, "09:00", "16:00", "Europe/Berlin"),
+			probes: []probe{
+				{"Wed 09:00 CET, start inclusive", "2026-12-02T08:00:00Z", true},
+				{"Wed 08:59 CET", "2026-12-02T07:59:00Z", false},
+				{"Wed 09:00 UTC is 10:00 CET", "2026-12-02T09:00:00Z", true},
+				{"Wed 15:59 CET", "2026-12-02T14:59:00Z", true},
+				{"Wed 16:00 CET, end exclusive", "2026-12-02T15:00:00Z", false},
+				{"Wed 15:30 UTC is 16:30 CET", "2026-12-02T15:30:00Z", false},
+				{"Fri 10:00 CET, day not listed", "2026-12-04T09:00:00Z", false},
+				{"Thu 23:30 UTC is Fri 00:30 CET", "2026-12-03T23:30:00Z", false},
+				{"Sun 23:30 UTC is Mon 00:30 CET", "2026-12-06T23:30:00Z", false},
+				{"Wed 09:30 CEST (summer)", "2026-07-01T07:30:00Z", true},
+				{"Wed 15:30 UTC is 17:30 CEST", "2026-07-01T15:30:00Z", false},
+				{"Wed 14:30 UTC is 16:30 CEST", "2026-07-01T14:30:00Z", false},
+				// 2026-03-29: clocks go forward at 02:00 CET to 03:00 CEST.
+				{"Sat 08:30 CET before the change", "2026-03-28T07:30:00Z", false},
+				{"Sun 09:30 CEST after the change", "2026-03-29T07:30:00Z", true},
+				{"Sun 08:59 CEST after the change", "2026-03-29T06:59:00Z", false},
+				{"Sun 15:59 CEST after the change", "2026-03-29T13:59:00Z", true},
+				{"Sun 16:00 CEST after the change", "2026-03-29T14:00:00Z", false},
+				// 2026-10-25: clocks go back at 03:00 CEST to 02:00 CET.
+				{"Sat 16:30 CEST before the change", "2026-10-24T14:30:00Z", false},
+				{"Sat 15:30 CEST before the change", "2026-10-24T13:30:00Z", true},
+				{"Sun 15:30 CET after the change", "2026-10-25T14:30:00Z", true},
+				{"Sun 16:00 CET after the change", "2026-10-25T15:00:00Z", false},
+				{"Sun 09:00 CET after the change", "2026-10-25T08:00:00Z", true},
+				{"Sun 08:00 CET after the change", "2026-10-25T07:00:00Z", false},
+			},
+		},
+		{
+			name:   "Mon-Thu 09:00-16:00 Europe/Berlin",
+			window: mustWindow(t, []string{"Mon", "Tue", "Wed", "Thu"}, "09:00", "16:00", "Europe/Berlin"),
+			probes: []probe{
+				{"Wed 09:00 CET", "2026-12-02T08:00:00Z", true},
+				{"Wed 08:59 CET", "2026-12-02T07:59:00Z", false},
+				{"Wed 16:00 CET, end exclusive", "2026-12-02T15:00:00Z", false},
+				{"Wed 09:30 CEST (summer time)", "2026-07-01T07:30:00Z", true},
+				{"Fri 11:00 CET", "2026-12-04T10:00:00Z", false},
+			},
+		},
 		{
 			name:   "Fri 22:00-06:00 UTC",
 			window: mustWindow(t, []string{"Fri"}, "22:00", "06:00", "UTC"),
@@ -484,7 +495,8 @@ func TestDeployWindowOpenOvernight(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, p := range tc.probes {
 				if got := tc.window.Open(mustRFC3339(t, p.at)); got != p.want {
-					t.Errorf("%s: Open(%s) = %v, want %v", p.name, p.at, got, p.want)
+					lt := mustRFC3339(t, p.at).In(tc.window.Location)
+					t.Errorf("%s: Open(%s) [%s] = %v, want %v", p.name, p.at, lt.Format("Mon 15:04 MST"), got, p.want)
 				}
 			}
 		})
@@ -509,7 +521,7 @@ func TestDeployWindowString(t *testing.T) {
 	}
 }
 
-func TestCheckScheduleTable(t *testing.T) {
+func TestCheckSchedule(t *testing.T) {
 	holiday, err := ParseFreeze("2026-12-24T00:00:00Z", "2026-12-27T00:00:00Z", "holiday freeze")
 	if err != nil {
 		t.Fatal(err)
@@ -535,6 +547,11 @@ func TestCheckScheduleTable(t *testing.T) {
 		},
 		{
 			name: "freeze wins over a closed window", now: "2026-12-26T10:00:00Z", // Sat
+			freezes: []Freeze{holiday}, window: &weekdays,
+			want: `inside freeze window "holiday freeze" from 2026-12-24T00:00:00Z to 2026-12-27T00:00:00Z`,
+		},
+		{
+			name: "freeze on Christmas Day, a Friday with the window open", now: "2026-12-25T10:00:00Z",
 			freezes: []Freeze{holiday}, window: &weekdays,
 			want: `inside freeze window "holiday freeze" from 2026-12-24T00:00:00Z to 2026-12-27T00:00:00Z`,
 		},
