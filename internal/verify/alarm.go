@@ -1,5 +1,5 @@
-// Package verify holds golive's health gates: CloudWatch alarms, HTTP checks
-// and ALB target health. Each implements rollout.Gate; Until polls any gate
+// Package verify holds golive's health gates: CloudWatch alarms, HTTP checks,
+// ALB target health and metric analysis. Each implements rollout.Gate; Until polls any gate
 // until it passes a number of times in a row.
 package verify
 
