@@ -1,6 +1,6 @@
 // Package verify holds golive's health gates: CloudWatch alarms, HTTP checks,
-// ALB target health and metric analysis. Each implements rollout.Gate; Until polls any gate
-// until it passes a number of times in a row.
+// ALB target health and metric analysis. Each implements rollout.Gate;
+// Until polls any gate until it passes a number of times in a row.
 package verify
 
 import (
