@@ -21,9 +21,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/gruntwork-io/terratest/modules/terraform"
@@ -65,7 +62,10 @@ func TestReliabilitySecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	topic, queue := secretsTopicWithQueue(t, s.AWS)
+	tq, err := emulator.NewTopicQueue(ctx, s.AWS, "secrets-deploys")
+	if err != nil {
+		t.Fatal(err)
+	}
 	hook := &secretsWebhook{}
 	srv := httptest.NewServer(hook)
 	t.Cleanup(srv.Close)
@@ -96,7 +96,7 @@ func TestReliabilitySecrets(t *testing.T) {
 		planFile := filepath.Join(logs, r.name+".tfplan")
 		found.add("terraform plan output", s.SavePlan(map[string]any{
 			"secrets_version": r.version, "function_name": fn.Function, "release": r.release, "weights": r.weights,
-			"topic_arn": topic, "webhook_url": srv.URL + "/hook",
+			"topic_arn": tq.TopicARN, "webhook_url": srv.URL + "/hook",
 		}, planFile))
 		found.add("saved plan as JSON (terraform show -json)", s.PlanJSON(planFile))
 		found.addPlanFile(t, planFile)
@@ -132,7 +132,7 @@ func TestReliabilitySecrets(t *testing.T) {
 	items := secretsScanLedger(t, s.AWS)
 	found.add("ledger table items", items)
 	// Releases and cutovers of both rounds were announced to both targets.
-	queued := secretsQueued(t, s.AWS, queue)
+	queued := secretsQueued(t, tq)
 	found.add("SNS notifications (via SQS)", strings.Join(queued, "\n"))
 	bodies := hook.all()
 	found.add("webhook notifications", strings.Join(bodies, "\n"))
@@ -291,56 +291,18 @@ func secretsWithoutAWSProvider(t *testing.T, s *stack) {
 	}
 }
 
-// secretsTopicWithQueue creates an SNS topic with an SQS queue subscribed,
-// so its messages can be read back.
-func secretsTopicWithQueue(t *testing.T, cfg aws.Config) (string, string) {
-	t.Helper()
-	ctx := context.Background()
-	snsc, sqsc := sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
-	topic, err := snsc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("secrets-deploys")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("secrets-deploys")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	attrs, err := sqsc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl,
-		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := snsc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"),
-		Endpoint: aws.String(attrs.Attributes["QueueArn"])}); err != nil {
-		t.Fatal(err)
-	}
-	return aws.ToString(topic.TopicArn), aws.ToString(q.QueueUrl)
-}
-
 // secretsQueued drains the queue: each SNS envelope and the message in it.
-func secretsQueued(t *testing.T, cfg aws.Config, url string) []string {
+func secretsQueued(t *testing.T, tq *emulator.TopicQueue) []string {
 	t.Helper()
-	sqsc := sqs.NewFromConfig(cfg)
-	var out []string
-	for {
-		msgs, err := sqsc.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(msgs.Messages) == 0 {
-			return out
-		}
-		for _, m := range msgs.Messages {
-			var env struct{ Message string }
-			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil {
-				t.Fatalf("SQS message is not an SNS envelope: %s", aws.ToString(m.Body))
-			}
-			out = append(out, aws.ToString(m.Body), env.Message)
-			if _, err := sqsc.DeleteMessage(context.Background(), &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle}); err != nil {
-				t.Fatal(err)
-			}
-		}
+	msgs, err := tq.Drain(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
+	var out []string
+	for _, m := range msgs {
+		out = append(out, m.Body, m.Message)
+	}
+	return out
 }
 
 // secretsWebhook records every request: headers and body.

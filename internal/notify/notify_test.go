@@ -11,10 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
@@ -101,34 +98,19 @@ func TestSNSMessageReadBackThroughSQS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snsc, sqsc := sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
-	topic, err := snsc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("deploys")})
+	tq, err := emulator.NewTopicQueue(ctx, cfg, "deploys")
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("deploys")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	attrs, err := sqsc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := snsc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(attrs.Attributes["QueueArn"])}); err != nil {
-		t.Fatal(err)
-	}
-	n := &notify.Notifier{SNS: snsc, TopicARN: aws.ToString(topic.TopicArn)}
+	n := &notify.Notifier{SNS: sns.NewFromConfig(cfg), TopicARN: tq.TopicARN}
 	if err := n.Deliver(ctx, event); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 2})
-	if err != nil || len(msgs.Messages) != 1 {
-		t.Fatalf("received %v, %v", msgs, err)
+	msgs, err := tq.Drain(ctx)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("received %+v, %v; want one message", msgs, err)
 	}
-	var envelope struct{ Message, Subject string }
-	if err := json.NewDecoder(strings.NewReader(aws.ToString(msgs.Messages[0].Body))).Decode(&envelope); err != nil {
-		t.Fatal(err)
-	}
+	envelope := msgs[0]
 	var p notify.Payload
 	if err := json.Unmarshal([]byte(envelope.Message), &p); err != nil {
 		t.Fatal(err)

@@ -72,7 +72,7 @@ func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.createAlarm(t, "api-5xx")
-	topic, _, _ := e.topicWithQueue(t)
+	topic := e.topicWithQueue(t).TopicARN
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) }))
 	defer srv.Close()
 

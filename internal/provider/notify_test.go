@@ -11,13 +11,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/notify"
 )
@@ -48,54 +45,38 @@ func (h *hookRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.bodies = append(h.bodies, raw.String())
 }
 
-func (e *testEnv) topicWithQueue(t *testing.T) (string, *sqs.Client, string) {
+// topicWithQueue is an SNS topic in the test's account with an SQS queue
+// subscribed to it.
+func (e *testEnv) topicWithQueue(t *testing.T) *emulator.TopicQueue {
 	t.Helper()
-	ctx := context.Background()
-	snsc, sqsc := sns.NewFromConfig(e.cfg), sqs.NewFromConfig(e.cfg)
-	topic, err := snsc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("deploys")})
+	tq, err := emulator.NewTopicQueue(context.Background(), e.cfg, "deploys")
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("deploys")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	attrs, err := sqsc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := snsc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(attrs.Attributes["QueueArn"])}); err != nil {
-		t.Fatal(err)
-	}
-	return aws.ToString(topic.TopicArn), sqsc, aws.ToString(q.QueueUrl)
+	return tq
 }
 
-func queuedKinds(t *testing.T, sqsc *sqs.Client, url string) map[string]int {
-	t.Helper()
-	kinds := map[string]int{}
-	for i := 0; i < 5; i++ {
-		out, err := sqsc.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(out.Messages) == 0 {
-			break
-		}
-		for _, m := range out.Messages {
-			var env struct{ Message string }
-			var p notify.Payload
-			_ = json.Unmarshal([]byte(aws.ToString(m.Body)), &env)
-			_ = json.Unmarshal([]byte(env.Message), &p)
-			kinds[p.Kind]++
-		}
+// queuedKinds drains the queue and counts the ledger event kinds in it.
+func queuedKinds(tq *emulator.TopicQueue) (map[string]int, error) {
+	msgs, err := tq.Drain(context.Background())
+	if err != nil {
+		return nil, err
 	}
-	return kinds
+	kinds := map[string]int{}
+	for _, m := range msgs {
+		var p notify.Payload
+		if err := json.Unmarshal([]byte(m.Message), &p); err != nil {
+			return nil, fmt.Errorf("SNS message is not a golive payload: %s", m.Message)
+		}
+		kinds[p.Kind]++
+	}
+	return kinds, nil
 }
 
 func TestAccNotifications_cutoverAnnouncedToSNSAndWebhook(t *testing.T) {
 	e := newTestEnv(t)
 	f := e.alb(t)
-	topic, sqsc, queue := e.topicWithQueue(t)
+	tq := e.topicWithQueue(t)
 	hook := &hookRecorder{seen: map[string]bool{}}
 	srv := httptest.NewServer(hook)
 	defer srv.Close()
@@ -112,7 +93,7 @@ resource "golive_environment" "prod" {
     webhook_url   = %q
   }
 }
-`, topic, srv.URL+"/deploys")
+`, tq.TopicARN, srv.URL+"/deploys")
 	want := []string{ledger.KindCutoverStarted, ledger.KindTrafficStep, ledger.KindTrafficStep, ledger.KindTrafficStep, ledger.KindCutoverCompleted}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
@@ -135,7 +116,11 @@ resource "golive_environment" "prod" {
 							return fmt.Errorf("bad payload %s", b)
 						}
 					}
-					if q := queuedKinds(t, sqsc, queue); !reflect.DeepEqual(q, map[string]int{ledger.KindCutoverStarted: 1, ledger.KindTrafficStep: 3, ledger.KindCutoverCompleted: 1}) {
+					q, err := queuedKinds(tq)
+					if err != nil {
+						return err
+					}
+					if !reflect.DeepEqual(q, map[string]int{ledger.KindCutoverStarted: 1, ledger.KindTrafficStep: 3, ledger.KindCutoverCompleted: 1}) {
 						return fmt.Errorf("SNS → SQS delivered %v", q)
 					}
 					return nil
