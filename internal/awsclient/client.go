@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -29,7 +30,7 @@ import (
 
 // Services lists the endpoint keys accepted in Config.Endpoints, in the
 // provider's `endpoints` block.
-var Services = []string{"cloudwatch", "dynamodb", "ecs", "elbv2", "lambda", "route53", "sns", "ssm", "sts"}
+var Services = []string{"cloudwatch", "dynamodb", "ecs", "elbv2", "eventbridge", "lambda", "route53", "sns", "ssm", "sts"}
 
 // Defaults for the SDK retryer. AWS throttles per account, and every pipeline
 // in an account shares the budget, so golive retries more patiently than the
@@ -79,6 +80,7 @@ type Clients struct {
 	dynamodb   lazy[*dynamodb.Client]
 	ecs        lazy[*ecs.Client]
 	elbv2      lazy[*elasticloadbalancingv2.Client]
+	events     lazy[*eventbridge.Client]
 	lambda     lazy[*lambda.Client]
 	route53    lazy[*route53.Client]
 	sns        lazy[*sns.Client]

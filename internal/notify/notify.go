@@ -1,16 +1,16 @@
-// Package notify announces ledger events to an SNS topic and/or an HTTP
-// webhook as versioned JSON. Delivery never fails or blocks a release: it
-// runs in the background, retries webhooks with backoff, and reports what
-// could not be delivered to a callback, which logs and records it.
+// Package notify announces ledger events to an SNS topic, an EventBridge
+// event bus and/or an HTTP webhook (the event JSON, or a Slack message),
+// signing webhook bodies when given a secret. Delivery never fails or
+// blocks a release: it runs in the background, retries with backoff, and
+// reports what could not be delivered to a callback, which logs and records
+// it.
 package notify
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -49,12 +49,21 @@ func PayloadOf(e ledger.Event) Payload {
 
 // Notifier delivers to the targets of one environment.
 type Notifier struct {
-	SNS        *sns.Client
-	TopicARN   string
-	WebhookURL string
-	HTTP       *http.Client
-	// Attempts per webhook delivery (default 4), the first backoff (default
-	// 1s, doubling) and the timeout of each attempt (default 5s).
+	SNS      *sns.Client
+	TopicARN string
+	// EventBridge and EventBusARN send every event to an event bus with
+	// PutEvents: source "golive", detail-type the kind, detail the payload.
+	EventBridge EventPutter
+	EventBusARN string
+	WebhookURL  string
+	// WebhookFormat is FormatJSON (the payload; "" means it) or FormatSlack.
+	WebhookFormat string
+	// WebhookSecret, when set, signs every webhook body (see Sign).
+	WebhookSecret Secret
+	HTTP          *http.Client
+	// Attempts per webhook or event bus delivery (default 4), the first
+	// backoff (default 1s, doubling) and the timeout of each webhook
+	// attempt (default 5s).
 	Attempts int
 	Backoff  time.Duration
 	Timeout  time.Duration
@@ -110,9 +119,15 @@ func (n *Notifier) Deliver(ctx context.Context, e ledger.Event) error {
 			errs = append(errs, err)
 		}
 	}
+	if n.EventBusARN != "" {
+		if err := n.putEvent(ctx, e, body); err != nil {
+			n.failed("eventbridge "+n.EventBusARN, e, err)
+			errs = append(errs, err)
+		}
+	}
 	if n.WebhookURL != "" {
-		if err := n.post(ctx, e, body); err != nil {
-			n.failed("webhook "+n.WebhookURL, e, err)
+		if err := n.webhook(ctx, e, body); err != nil {
+			n.failed("webhook "+RedactURL(n.WebhookURL), e, err)
 			errs = append(errs, err)
 		}
 	}
@@ -141,70 +156,6 @@ func (n *Notifier) publish(ctx context.Context, e ledger.Event, body []byte) err
 		return fmt.Errorf("publishing %s to %s: %w", e.Kind, n.TopicARN, err)
 	}
 	return nil
-}
-
-// post delivers to the webhook, retrying network errors, 429 and 5xx with
-// exponential backoff; other answers are final.
-func (n *Notifier) post(ctx context.Context, e ledger.Event, body []byte) error {
-	attempts, backoff, timeout := n.Attempts, n.Backoff, n.Timeout
-	if attempts <= 0 {
-		attempts = 4
-	}
-	if backoff <= 0 {
-		backoff = time.Second
-	}
-	if timeout <= 0 {
-		timeout = 5 * time.Second
-	}
-	client := n.HTTP
-	if client == nil {
-		client = http.DefaultClient
-	}
-	var last error
-	for i := 1; i <= attempts; i++ {
-		retry, err := n.postOnce(ctx, client, timeout, e, body)
-		if err == nil {
-			return nil
-		}
-		last = fmt.Errorf("posting %s to %s (attempt %d of %d): %w", e.Kind, n.WebhookURL, i, attempts, err)
-		if !retry || i == attempts {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return errors.Join(last, context.Cause(ctx))
-		case <-time.After(backoff):
-		}
-		backoff *= 2
-	}
-	return last
-}
-
-func (n *Notifier) postOnce(ctx context.Context, client *http.Client, timeout time.Duration, e ledger.Event, body []byte) (retry bool, err error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.WebhookURL, bytes.NewReader(body))
-	if err != nil {
-		return false, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "golive-notify")
-	req.Header.Set("X-Golive-Event", e.Kind)
-	req.Header.Set("X-Golive-Schema", Schema)
-	resp, err := client.Do(req)
-	if err != nil {
-		return true, err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-	switch {
-	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		return false, nil
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return true, fmt.Errorf("HTTP %d", resp.StatusCode)
-	default:
-		return false, fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
 }
 
 func truncate(s string, n int) string {
