@@ -60,6 +60,11 @@ type FaultOptions struct {
 	// Exclude, when it returns true, lets a request through untouched and
 	// uncounted, e.g. a test's own checker client (see ExcludeAppID).
 	Exclude func(*http.Request) bool
+	// Rewrite, when set, gets every successful answer of the emulator with
+	// the API action it answers ("DescribeServices") and returns the body
+	// the client reads instead: how a test simulates an AWS behaviour moto
+	// lacks (see rewrite.go). It applies to excluded requests too.
+	Rewrite func(action string, body []byte) []byte
 }
 
 // ExcludeAppID excludes requests of SDK clients configured with app ID id
@@ -134,7 +139,10 @@ func StartFaultProxy(target string, opts FaultOptions) (*FaultProxy, error) {
 			resp.Body.Close()
 			return errLoseAnswer
 		}
-		return fixLambdaConflict(resp)
+		if err := fixLambdaConflict(resp); err != nil {
+			return err
+		}
+		return p.rewrite(resp)
 	}
 	p.proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
 		if errors.Is(err, errLoseAnswer) {
@@ -236,6 +244,7 @@ func (p *FaultProxy) decide() (FaultKind, time.Duration, int) {
 }
 
 func (p *FaultProxy) serve(w http.ResponseWriter, r *http.Request) {
+	r = withAction(r)
 	if p.opts.Exclude != nil && p.opts.Exclude(r) || strings.HasPrefix(r.URL.Path, "/moto-api/") {
 		p.proxy.ServeHTTP(w, r)
 		return
