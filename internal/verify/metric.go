@@ -239,3 +239,12 @@ func (s MetricSpec) Condition() string {
 	}
 	return fmt.Sprintf("metric %s (%s over %s) is %s", s.Name, s.Value, duration(s.Window), strings.Join(conds, " or "))
 }
+
+// Verifying is the gate as a verification uses it: its Check is Verify,
+// which waits for data rather than passing without it.
+func (m *Metric) Verifying() rollout.Gate { return verifyingMetric{m} }
+
+type verifyingMetric struct{ m *Metric }
+
+func (v verifyingMetric) Name() string                    { return v.m.Name() }
+func (v verifyingMetric) Check(ctx context.Context) error { return v.m.Verify(ctx) }

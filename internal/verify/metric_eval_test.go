@@ -400,3 +400,13 @@ func TestMetric_verifyWaitsForData(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestMetric_verifyingGate(t *testing.T) {
+	t.Parallel()
+	m, clock := metricGate(t, &fakeMetrics{}, func(*verify.MetricSpec) {})
+	g := m.Verifying()
+	err := g.Check(context.Background())
+	if g.Name() != m.Name() || err == nil || !strings.Contains(err.Error(), "no data (none for 5m0s") || !clock.Now().Equal(now.Add(5*time.Minute)) {
+		t.Fatalf("Verifying().Check waited until %s: %v", clock.Now(), err)
+	}
+}
