@@ -65,7 +65,7 @@ type providerModel struct {
 	DefaultTags types.Map         `tfsdk:"default_tags"`
 	MaxRetries  types.Int64       `tfsdk:"max_retries"`
 	AssumeRole  []assumeRoleModel `tfsdk:"assume_role"`
-	Endpoints   []endpointsModel  `tfsdk:"endpoints"`
+	Endpoints   types.List        `tfsdk:"endpoints"` // one object, an attribute per awsclient.Services
 }
 
 type assumeRoleModel struct {
@@ -75,23 +75,23 @@ type assumeRoleModel struct {
 	Duration    types.String `tfsdk:"duration"`
 }
 
-type endpointsModel struct {
-	CloudWatch types.String `tfsdk:"cloudwatch"`
-	DynamoDB   types.String `tfsdk:"dynamodb"`
-	ECS        types.String `tfsdk:"ecs"`
-	ELBv2      types.String `tfsdk:"elbv2"`
-	Lambda     types.String `tfsdk:"lambda"`
-	Route53    types.String `tfsdk:"route53"`
-	SNS        types.String `tfsdk:"sns"`
-	SSM        types.String `tfsdk:"ssm"`
-	STS        types.String `tfsdk:"sts"`
-}
-
-func (m endpointsModel) byService() map[string]types.String {
-	return map[string]types.String{
-		"cloudwatch": m.CloudWatch, "dynamodb": m.DynamoDB, "ecs": m.ECS, "elbv2": m.ELBv2, "lambda": m.Lambda,
-		"route53": m.Route53, "sns": m.SNS, "ssm": m.SSM, "sts": m.STS,
+// endpointURLs is the endpoints block as service → URL, for the services
+// set. Its attributes are awsclient.Services, so a service added there
+// needs no change here.
+func endpointURLs(l types.List) map[string]string {
+	out := map[string]string{}
+	for _, e := range l.Elements() {
+		obj, ok := e.(types.Object)
+		if !ok {
+			continue
+		}
+		for svc, v := range obj.Attributes() {
+			if u, ok := v.(types.String); ok && u.ValueString() != "" {
+				out[svc] = u.ValueString()
+			}
+		}
 	}
+	return out
 }
 
 func (p *goliveProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -177,7 +177,7 @@ func (p *goliveProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		Profile:     m.Profile.ValueString(),
 		MaxAttempts: int(m.MaxRetries.ValueInt64()),
 		UserAgent:   "golive/" + p.version,
-		Endpoints:   map[string]string{},
+		Endpoints:   endpointURLs(m.Endpoints),
 	}
 	if len(m.AssumeRole) == 1 {
 		ar := m.AssumeRole[0]
@@ -186,13 +186,6 @@ func (p *goliveProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		}
 		if d := ar.Duration.ValueString(); d != "" {
 			cfg.AssumeRole.Duration, _ = time.ParseDuration(d) // validated by the schema
-		}
-	}
-	if len(m.Endpoints) == 1 {
-		for svc, v := range m.Endpoints[0].byService() {
-			if v.ValueString() != "" {
-				cfg.Endpoints[svc] = v.ValueString()
-			}
 		}
 	}
 	clients, err := awsclient.New(ctx, cfg)
