@@ -26,6 +26,7 @@ import (
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/procfs"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 )
@@ -315,36 +316,16 @@ func (r *tfRun) KillProvider() (int, error) {
 	return pid, syscall.Kill(pid, syscall.SIGKILL)
 }
 
-// childProcess finds, through /proc, the child of parent whose executable
-// name starts with prefix.
+// childProcess finds the child of parent whose executable name starts with
+// prefix.
 func childProcess(parent int, prefix string) (int, error) {
-	entries, err := os.ReadDir("/proc")
+	kids, err := procfs.Children(parent)
 	if err != nil {
 		return 0, err
 	}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...: comm may hold spaces, so split after
-		// its closing parenthesis.
-		rest := string(stat[bytes.LastIndexByte(stat, ')')+1:])
-		fields := strings.Fields(rest)
-		if len(fields) < 2 || fields[1] != strconv.Itoa(parent) {
-			continue
-		}
-		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil {
-			continue
-		}
-		argv0 := string(bytes.SplitN(cmdline, []byte{0}, 2)[0])
-		if strings.HasPrefix(filepath.Base(argv0), prefix) {
-			return pid, nil
+	for _, k := range kids {
+		if strings.HasPrefix(k.Name(), prefix) {
+			return k.PID, nil
 		}
 	}
 	return 0, fmt.Errorf("no %s child of process %d", prefix, parent)

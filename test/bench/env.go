@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/procfs"
 )
 
 // Env is what every measurement shares: one emulator, the CLI configuration
@@ -146,36 +145,9 @@ func (e *Env) Terraform(dir string, env []string, args ...string) (Proc, error) 
 // samplePlugins records the VmHWM of every provider plugin whose parent is
 // pid.
 func samplePlugins(pid int, peak map[string]int64) {
-	ents, _ := os.ReadDir("/proc")
-	for _, d := range ents {
-		child, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		status, err := os.ReadFile(filepath.Join("/proc", d.Name(), "status"))
-		if err != nil {
-			continue
-		}
-		var ppid int
-		var hwm int64
-		sc := bufio.NewScanner(bytes.NewReader(status))
-		for sc.Scan() {
-			f := strings.Fields(sc.Text())
-			if len(f) < 2 {
-				continue
-			}
-			switch f[0] {
-			case "PPid:":
-				ppid, _ = strconv.Atoi(f[1])
-			case "VmHWM:":
-				kb, _ := strconv.ParseInt(f[1], 10, 64)
-				hwm = kb * 1024
-			}
-		}
-		if ppid != pid {
-			continue
-		}
-		exe, _ := os.Readlink(filepath.Join("/proc", strconv.Itoa(child), "exe"))
+	kids, _ := procfs.Children(pid)
+	for _, k := range kids {
+		exe, _ := procfs.Exe(k.PID)
 		var name string
 		switch base := filepath.Base(exe); {
 		case strings.HasPrefix(base, "terraform-provider-golive"):
@@ -185,7 +157,7 @@ func samplePlugins(pid int, peak map[string]int64) {
 		default:
 			continue
 		}
-		if hwm > peak[name] {
+		if hwm, err := procfs.PeakRSS(k.PID); err == nil && hwm > peak[name] {
 			peak[name] = hwm
 		}
 	}

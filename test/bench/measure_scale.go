@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +18,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/procfs"
 )
 
 // The scale measurement: plan and apply of many traffic splits, to show
@@ -418,49 +417,28 @@ func (fx *scaleFixtures) expectWeights(ctx context.Context, cfg aws.Config, blue
 // findMoto is the process ID of the emulator serving url.
 func findMoto(url string) (int, error) {
 	port := url[strings.LastIndex(url, ":")+1:]
-	ents, err := os.ReadDir("/proc")
+	p, ok, err := procfs.Find(func(p procfs.Process) bool {
+		hasMoto, hasPort := false, false
+		for i, a := range p.Args {
+			hasMoto = hasMoto || strings.HasSuffix(a, "moto_server")
+			hasPort = hasPort || (a == "-p" && i+1 < len(p.Args) && p.Args[i+1] == port)
+		}
+		return hasMoto && hasPort
+	})
 	if err != nil {
 		return 0, err
 	}
-	for _, d := range ents {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", d.Name(), "cmdline"))
-		if err != nil {
-			continue
-		}
-		args := strings.Split(string(bytes.TrimRight(b, "\x00")), "\x00")
-		hasMoto, hasPort := false, false
-		for i, a := range args {
-			hasMoto = hasMoto || strings.HasSuffix(a, "moto_server")
-			hasPort = hasPort || (a == "-p" && i+1 < len(args) && args[i+1] == port)
-		}
-		if hasMoto && hasPort {
-			return pid, nil
-		}
+	if !ok {
+		return 0, fmt.Errorf("no moto_server process serving %s", url)
 	}
-	return 0, fmt.Errorf("no moto_server process serving %s", url)
+	return p.PID, nil
 }
 
 // processCPU is the user+system CPU time a process has used (0 if it
 // cannot be read).
 func processCPU(pid int) time.Duration {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return 0
-	}
-	// Fields after the parenthesised command: state is field 3, utime 14, stime 15.
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndex(s, ")")+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	const ticks = 100 // USER_HZ on Linux
-	return time.Duration(ut+st) * time.Second / ticks
+	d, _ := procfs.CPU(pid)
+	return d
 }
 
 // callHistogram is "action×count" for every action in calls, most frequent
