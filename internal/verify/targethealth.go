@@ -15,9 +15,11 @@ import (
 
 var _ rollout.Gate = (*TargetHealth)(nil)
 
-// TargetHealth fails unless each target group has at least one registered
-// target and every target is healthy. Targets still in `initial` or
-// `draining` fail too: poll with Until to wait them out.
+// TargetHealth fails unless each target group has at least one healthy
+// target and every target not being drained is healthy. Targets still in
+// `initial` (registering, health checks not yet passed) fail: poll with
+// Until to wait them out. `draining` targets are leaving the group (the
+// tasks a rolling deployment replaces) and are not judged.
 type TargetHealth struct {
 	client *elbv2.Client
 	groups []string
@@ -39,7 +41,8 @@ func (t *TargetHealth) Name() string {
 }
 
 // Check makes one DescribeTargetHealth call per target group; the API does
-// not paginate it.
+// not paginate it. The error names every target that is not healthy, with
+// its state, reason code and description.
 func (t *TargetHealth) Check(ctx context.Context) error {
 	var problems []string
 	for _, g := range t.groups {
@@ -47,21 +50,36 @@ func (t *TargetHealth) Check(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("reading target health of target group %s: %w", g, err)
 		}
-		name := targetGroupName(g)
-		if len(out.TargetHealthDescriptions) == 0 {
-			problems = append(problems, fmt.Sprintf("target group %q has no registered targets", name))
-		}
-		for _, d := range out.TargetHealthDescriptions {
-			if d.TargetHealth != nil && d.TargetHealth.State == elbtypes.TargetHealthStateEnumHealthy {
-				continue
-			}
-			problems = append(problems, fmt.Sprintf("target %s in target group %q is %s", targetID(d), name, healthState(d.TargetHealth)))
-		}
+		problems = append(problems, groupProblems(targetGroupName(g), out.TargetHealthDescriptions)...)
 	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// groupProblems says what is wrong with the targets of one group: each
+// target neither healthy nor draining, or no healthy target at all.
+func groupProblems(name string, targets []elbtypes.TargetHealthDescription) []string {
+	var problems []string
+	healthy, draining := 0, 0
+	for _, d := range targets {
+		switch {
+		case d.TargetHealth != nil && d.TargetHealth.State == elbtypes.TargetHealthStateEnumHealthy:
+			healthy++
+		case d.TargetHealth != nil && d.TargetHealth.State == elbtypes.TargetHealthStateEnumDraining:
+			draining++
+		default:
+			problems = append(problems, fmt.Sprintf("target %s in target group %q is %s", targetID(d), name, healthState(d.TargetHealth)))
+		}
+	}
+	switch {
+	case len(targets) == 0:
+		problems = append(problems, fmt.Sprintf("target group %q has no registered targets", name))
+	case healthy == 0 && len(problems) == 0:
+		problems = append(problems, fmt.Sprintf("target group %q has no healthy targets (%d draining)", name, draining))
+	}
+	return problems
 }
 
 // targetGroupName is "blue" for arn:...:targetgroup/blue/0123456789abcdef,

@@ -3,7 +3,9 @@ package verify_test
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -11,6 +13,7 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/verify"
 )
 
@@ -18,6 +21,7 @@ import (
 // groups: "web" with both instances registered (one on another port), and
 // "empty" with none.
 type webFixture struct {
+	cfg        aws.Config
 	ec2        *ec2.Client
 	lb         *elbv2.Client
 	instances  []string
@@ -28,7 +32,7 @@ func newWebFixture(t *testing.T) *webFixture {
 	t.Helper()
 	ctx := context.Background()
 	cfg := account(t)
-	f := &webFixture{ec2: ec2.NewFromConfig(cfg), lb: elbv2.NewFromConfig(cfg)}
+	f := &webFixture{cfg: cfg, ec2: ec2.NewFromConfig(cfg), lb: elbv2.NewFromConfig(cfg)}
 	vpc, err := f.ec2.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})
 	if err != nil {
 		t.Fatal(err)
@@ -122,4 +126,88 @@ func TestTargetHealth_unknownGroupFails(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "reading target health of target group "+missing+": ") || !strings.Contains(err.Error(), "TargetGroupNotFound") {
 		t.Fatalf("unknown group: %v", err)
 	}
+}
+
+// healthAnswers rewrites DescribeTargetHealth answers in the fault proxy:
+// moto reports every registered target of a running instance healthy, so
+// the test turns them into what ELB says of a target failing its health
+// checks (or draining) for as long as state says so.
+func healthAnswers(t *testing.T, cfg aws.Config, state func(read int) string) *elbv2.Client {
+	t.Helper()
+	var reads atomic.Int32
+	proxy, err := emulator.StartFaultProxy(emulator.Shared(t).URL, emulator.FaultOptions{Rewrite: func(action string, body []byte) []byte {
+		if action != "DescribeTargetHealth" {
+			return body
+		}
+		to, n := "", -1
+		switch state(int(reads.Add(1))) {
+		case "unhealthy":
+			to = "<State>unhealthy</State><Reason>Target.ResponseCodeMismatch</Reason><Description>Health checks failed with these codes: [502]</Description>"
+		case "draining":
+			to = "<State>draining</State><Reason>Target.DeregistrationInProgress</Reason>"
+		case "first draining":
+			to, n = "<State>draining</State><Reason>Target.DeregistrationInProgress</Reason>", 1
+		default:
+			return body
+		}
+		return []byte(strings.Replace(string(body), "<State>healthy</State>", to, n))
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	c := cfg.Copy()
+	c.BaseEndpoint = aws.String(proxy.URL)
+	return elbv2.NewFromConfig(c)
+}
+
+// Polled with Until, the gate waits while targets fail their health checks
+// and passes once every one is healthy.
+func TestTargetHealth_polledUntilHealthy(t *testing.T) {
+	t.Parallel()
+	f := newWebFixture(t)
+	client := healthAnswers(t, f.cfg, func(read int) string {
+		if read <= 2 {
+			return "unhealthy"
+		}
+		return "healthy"
+	})
+	var progress []string
+	err := verify.Until(context.Background(), verify.NewTargetHealth(client, []string{f.web}), 10*time.Millisecond, 1, time.Minute,
+		func(s string) { progress = append(progress, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(progress) != 3 || !strings.Contains(progress[0], "Target.ResponseCodeMismatch") || !strings.Contains(progress[2], "healthy") {
+		t.Fatalf("progress %q", progress)
+	}
+}
+
+// Targets that stay unhealthy fail the gate when its timeout ends, naming
+// each target and its reason code.
+func TestTargetHealth_unhealthyUntilTimeoutNamesTargets(t *testing.T) {
+	t.Parallel()
+	f := newWebFixture(t)
+	client := healthAnswers(t, f.cfg, func(int) string { return "unhealthy" })
+	err := verify.Until(context.Background(), verify.NewTargetHealth(client, []string{f.web}), 10*time.Millisecond, 1, 200*time.Millisecond, nil)
+	want := `target health of target groups "web": not healthy after 200ms: ` +
+		`target ` + f.instances[0] + `:8080 in target group "web" is unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [502]); ` +
+		`target ` + f.instances[1] + `:9090 in target group "web" is unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [502])`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// Draining targets (the tasks a rolling deployment replaces) are not
+// judged, but a group must keep a healthy target.
+func TestTargetHealth_drainingTargets(t *testing.T) {
+	t.Parallel()
+	f := newWebFixture(t)
+	ctx := context.Background()
+	err := verify.NewTargetHealth(healthAnswers(t, f.cfg, func(int) string { return "first draining" }), []string{f.web}).Check(ctx)
+	if err != nil {
+		t.Fatalf("a draining target beside a healthy one: %v", err)
+	}
+	err = verify.NewTargetHealth(healthAnswers(t, f.cfg, func(int) string { return "draining" }), []string{f.web}).Check(ctx)
+	wantErr(t, err, `target group "web" has no healthy targets (2 draining)`)
 }
