@@ -22,7 +22,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/change"
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
+	"github.com/golive-dev/terraform-provider-golive/internal/detached"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/verify"
 )
@@ -278,106 +280,129 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 	if diags.HasError() {
 		return false
 	}
-	unlock, err := r.data.lockService(ctx, ledger.LockRequest{Environment: c.env, Service: c.service, Holder: actor.ARN,
-		Operation: fmt.Sprintf("deployment of %s@%s to slot %s", c.service, c.version, c.slot)}, diags)
+	sess, err := r.data.changes.Begin(ctx, change.Request{Environment: env, Service: c.service, Actor: actor.ARN,
+		Operation: fmt.Sprintf("deployment of %s@%s to slot %s", c.service, c.version, c.slot)})
 	if err != nil {
 		diags.AddError(summary, err.Error())
 		return false
 	}
-	defer unlock()
-	sink := r.data.newEventSink(env, c.service, actor.ARN)
-	defer sink.finish(ctx, diags)
-	event := func(kind, outcome, detail, reason string) {
-		if err := sink.event(ctx, kind, outcome, c.version, detail, reason); err != nil {
-			diags.AddWarning("recording a ledger event", err.Error())
-		}
-	}
-	for _, o := range overrides {
-		event(ledger.KindOverride, ledger.OutcomeAllowed, o.gate+" gate of deployment "+c.id(), o.reason)
-	}
+	var end change.Ending
+	defer func() { addWarnings(diags, sess.End(ctx, end)) }()
 	started := r.data.now().UTC()
 	previousVersion := ""
 	if rel, err := r.data.ledger.GetRelease(ctx, c.env, c.service); err == nil {
 		previousVersion = rel.Slots[c.slot].Version
 	}
-	event(ledger.KindDeploymentStarted, ledger.OutcomeStarted, fmt.Sprintf("slot %s, from %s", c.slot, orNone(previousVersion)), "")
+	var opening change.Opening
+	for _, o := range overrides {
+		opening.Events = append(opening.Events, c.event(ledger.KindOverride, ledger.OutcomeAllowed, o.gate+" gate of deployment "+c.id(), o.reason))
+	}
+	opening.Events = append(opening.Events, c.event(ledger.KindDeploymentStarted, ledger.OutcomeStarted, fmt.Sprintf("slot %s, from %s", c.slot, orNone(previousVersion)), ""))
+	_ = sess.Start(ctx, opening) // no split record: only events, whose failures End reports
 	tflog.Info(ctx, "golive deployment starting", map[string]any{"deployment": c.id(), "version": c.version})
 
 	ecsOps := &deploy.ECS{Client: r.data.aws.ECS(), ELB: r.data.aws.ELBv2(), Logf: func(f string, a ...any) { tflog.Info(ctx, fmt.Sprintf(f, a...)) }}
-	previousTD := ""
-	fail := func(err error) bool {
-		msg := err.Error()
-		if c.ecs != nil && previousTD != "" && previousTD != c.ecs.TaskDefinition {
-			if perr := ecsOps.PutBack(ctx, c.ecs.Cluster, c.ecs.Name, previousTD); perr != nil {
-				msg += "; " + perr.Error()
-				event(ledger.KindRolledBack, ledger.OutcomePutBackFailed, perr.Error(), err.Error())
-			} else {
-				msg += fmt.Sprintf("; ECS service %s put back on %s", c.ecs.Name, previousTD)
-				event(ledger.KindRolledBack, ledger.OutcomePutBack, fmt.Sprintf("ECS service %s back on %s", c.ecs.Name, previousTD), err.Error())
-			}
-		}
-		wctx, cancel := detached(ctx, 30*time.Second)
+	if previousTD, err := r.rollOut(ctx, c, ecsOps); err != nil {
+		msg := r.putBack(ctx, sess, c, ecsOps, previousTD, err, diags)
+		wctx, cancel := detached.WithTimeout(ctx, detached.CallTimeout)
 		defer cancel()
 		_ = r.data.ledger.PutVerification(wctx, ledger.Verification{Environment: c.env, Service: c.service, Version: c.version, Status: ledger.StatusFailed, Actor: actor.ARN})
-		event(ledger.KindDeploymentFailed, ledger.OutcomeFailed, msg, "")
+		end.Events = []ledger.Event{c.event(ledger.KindDeploymentFailed, ledger.OutcomeFailed, msg, "")}
 		diags.AddError(summary, msg)
 		return false
 	}
-
-	if c.ecs != nil {
-		c.ecs.Tags = r.data.defaultTags
-		if previousTD, err = ecsOps.Apply(ctx, *c.ecs); err != nil {
-			return fail(err)
-		}
-		if c.wait {
-			if err := ecsOps.WaitStable(ctx, c.ecs.Cluster, c.ecs.Name, time.Until(deadlineOf(ctx, 10*time.Minute))); err != nil {
-				return fail(err)
-			}
-		}
-	} else if err := deploy.CheckLambdaVersion(ctx, r.data.aws.Lambda(), c.lambdaFn, c.lambdaVer); err != nil {
-		return fail(err)
-	}
-	for i, h := range c.beforeHooks {
-		if err := h.Run(ctx); err != nil {
-			return fail(fmt.Errorf("hook %d (before_verify): %w", i+1, err))
-		}
-	}
-	for _, h := range c.httpChecks {
-		if err := verify.Until(ctx, h.check, h.interval, h.successes, h.timeout, func(s string) { tflog.Info(ctx, s) }); err != nil {
-			return fail(fmt.Errorf("verifying %s@%s: %w", c.service, c.version, err))
-		}
-	}
-	for _, g := range r.gates(c) {
-		if err := g.Check(ctx); err != nil {
-			return fail(fmt.Errorf("verifying %s@%s: %w", c.service, c.version, err))
-		}
-	}
-	for i, h := range c.afterHook {
-		if err := h.Run(ctx); err != nil {
-			return fail(fmt.Errorf("hook %d (after_verify): %w", i+1, err))
-		}
-	}
 	now := r.data.now().UTC()
-	if err := r.data.ledger.PutVerification(ctx, ledger.Verification{Environment: c.env, Service: c.service, Version: c.version,
-		Status: ledger.StatusVerified, VerifiedAt: now, Actor: actor.ARN}); err != nil {
+	if err := r.recordVerified(ctx, c, actor.ARN, previousVersion, now); err != nil {
 		diags.AddError(summary, err.Error())
 		return false
 	}
-	slot := ledger.Slot{Version: c.version, Status: ledger.StatusVerified, DeployedAt: now, Destination: c.destination(), Previous: previousVersion, Function: c.lambdaFn}
-	if c.ecs != nil {
-		slot.Cluster, slot.ECSService = c.ecs.Cluster, c.ecs.Name
-	}
-	if _, err := r.data.ledger.SetSlot(ctx, c.env, c.service, c.slot, slot); err != nil {
-		diags.AddError(summary, err.Error())
-		return false
-	}
-	event(ledger.KindDeploymentVerified, ledger.OutcomeSucceeded, fmt.Sprintf("slot %s in %s", c.slot, now.Sub(started).Round(time.Second)), "")
+	end.Events = []ledger.Event{c.event(ledger.KindDeploymentVerified, ledger.OutcomeSucceeded, fmt.Sprintf("slot %s in %s", c.slot, now.Sub(started).Round(time.Second)), "")}
 	plan.ID = types.StringValue(c.id())
 	plan.Status = types.StringValue(ledger.StatusVerified)
 	plan.DeployedAt = types.StringValue(now.Format(time.RFC3339))
 	plan.PreviousVersion = optionalString(previousVersion)
 	plan.Destination = types.StringValue(c.destination())
 	return true
+}
+
+// rollOut makes the version run (the ECS service on its task definition,
+// stable; or the Lambda version checked), runs the hooks and passes the
+// gates. previousTD is the task definition the ECS service ran before.
+func (r *deploymentResource) rollOut(ctx context.Context, c deployConfig, ecsOps *deploy.ECS) (previousTD string, err error) {
+	if c.ecs != nil {
+		c.ecs.Tags = r.data.defaultTags
+		if previousTD, err = ecsOps.Apply(ctx, *c.ecs); err != nil {
+			return previousTD, err
+		}
+		if c.wait {
+			if err := ecsOps.WaitStable(ctx, c.ecs.Cluster, c.ecs.Name, time.Until(deadlineOf(ctx, 10*time.Minute))); err != nil {
+				return previousTD, err
+			}
+		}
+	} else if err := deploy.CheckLambdaVersion(ctx, r.data.aws.Lambda(), c.lambdaFn, c.lambdaVer); err != nil {
+		return "", err
+	}
+	for i, h := range c.beforeHooks {
+		if err := h.Run(ctx); err != nil {
+			return previousTD, fmt.Errorf("hook %d (before_verify): %w", i+1, err)
+		}
+	}
+	for _, h := range c.httpChecks {
+		if err := verify.Until(ctx, h.check, h.interval, h.successes, h.timeout, func(s string) { tflog.Info(ctx, s) }); err != nil {
+			return previousTD, fmt.Errorf("verifying %s@%s: %w", c.service, c.version, err)
+		}
+	}
+	for _, g := range r.gates(c) {
+		if err := g.Check(ctx); err != nil {
+			return previousTD, fmt.Errorf("verifying %s@%s: %w", c.service, c.version, err)
+		}
+	}
+	for i, h := range c.afterHook {
+		if err := h.Run(ctx); err != nil {
+			return previousTD, fmt.Errorf("hook %d (after_verify): %w", i+1, err)
+		}
+	}
+	return previousTD, nil
+}
+
+// putBack puts an ECS service that moved back on its previous task
+// definition and records it; it returns the failure in words, with what
+// became of the service.
+func (r *deploymentResource) putBack(ctx context.Context, sess *change.Session, c deployConfig, ecsOps *deploy.ECS, previousTD string, cause error, diags *diagnostics) string {
+	msg := cause.Error()
+	if c.ecs == nil || previousTD == "" || previousTD == c.ecs.TaskDefinition {
+		return msg
+	}
+	e := c.event(ledger.KindRolledBack, ledger.OutcomePutBack, fmt.Sprintf("ECS service %s back on %s", c.ecs.Name, previousTD), cause.Error())
+	if perr := ecsOps.PutBack(ctx, c.ecs.Cluster, c.ecs.Name, previousTD); perr != nil {
+		msg += "; " + perr.Error()
+		e.Outcome, e.Detail = ledger.OutcomePutBackFailed, perr.Error()
+	} else {
+		msg += fmt.Sprintf("; ECS service %s put back on %s", c.ecs.Name, previousTD)
+	}
+	if err := sess.Record(ctx, e); err != nil {
+		diags.AddWarning("recording a ledger event", err.Error())
+	}
+	return msg
+}
+
+// recordVerified records the version verified and in its slot.
+func (r *deploymentResource) recordVerified(ctx context.Context, c deployConfig, actor, previousVersion string, now time.Time) error {
+	if err := r.data.ledger.PutVerification(ctx, ledger.Verification{Environment: c.env, Service: c.service, Version: c.version,
+		Status: ledger.StatusVerified, VerifiedAt: now, Actor: actor}); err != nil {
+		return err
+	}
+	slot := ledger.Slot{Version: c.version, Status: ledger.StatusVerified, DeployedAt: now, Destination: c.destination(), Previous: previousVersion, Function: c.lambdaFn}
+	if c.ecs != nil {
+		slot.Cluster, slot.ECSService = c.ecs.Cluster, c.ecs.Name
+	}
+	_, err := r.data.ledger.SetSlot(ctx, c.env, c.service, c.slot, slot)
+	return err
+}
+
+// event is an event of this deployment's version.
+func (c deployConfig) event(kind, outcome, detail, reason string) ledger.Event {
+	return ledger.Event{Kind: kind, Outcome: outcome, Version: c.version, Detail: detail, Reason: reason}
 }
 
 func orNone(s string) string {

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/detached"
 	"github.com/golive-dev/terraform-provider-golive/internal/envconfig"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/policy"
@@ -203,7 +204,7 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 		err = r.data.ledger.CreateEnvironment(ctx, rec)
 	}
 	if err != nil {
-		undo, cancel := detached(ctx, 2*time.Minute)
+		undo, cancel := detached.WithTimeout(ctx, detached.RollbackTimeout)
 		defer cancel()
 		undoErr := errors.Join(store.Delete(undo, envconfig.Variables, createdVars), store.Delete(undo, envconfig.Secrets, createdSecrets))
 		if undoErr != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/awsclient"
+	"github.com/golive-dev/terraform-provider-golive/internal/change"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 )
 
@@ -54,8 +55,8 @@ type providerData struct {
 	ledger      *ledger.Ledger
 	now         func() time.Time
 	defaultTags map[string]string
-	serial      *serviceGates
-	reads       *readCache // refresh reads shared per environment (read_cache.go)
+	changes     *change.Coordinator // deployments and cutovers: queue, lock, record (changes.go)
+	reads       *readCache          // refresh reads shared per environment (read_cache.go)
 }
 
 type providerModel struct {
@@ -204,9 +205,9 @@ func (p *goliveProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		ledger:      l,
 		now:         p.now,
 		defaultTags: tags,
-		serial:      &serviceGates{},
 		reads:       newReadCache(l, clients),
 	}
+	data.changes = data.newChanges()
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/cutover"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 	"github.com/golive-dev/terraform-provider-golive/internal/router"
@@ -274,20 +275,16 @@ func (r *trafficSplitResource) albRouter(c splitConfig, dests []rollout.Destinat
 	return router.NewALB(r.data.aws.ELBv2(), listener, rule, dests)
 }
 
-// createRule creates the listener rule of a new split that owns it.
-func (r *trafficSplitResource) createRule(ctx context.Context, c splitConfig, dests []rollout.Destination, env *ledger.Environment, actor, summary string, diags *diagnostics) (applied, bool) {
-	var rt *router.ALB
-	live, ok := r.createOwned(ctx, c, dests, env, actor, summary, ownedRouting{
-		kind: "ALB listener rule", description: ruleCreationCutover(*c.rule, c.declared()),
-		create: func(ctx context.Context, to rollout.Weights) (err error) {
-			rt, err = router.CreateALBRule(ctx, r.data.aws.ELBv2(), c.alb.ListenerARN.ValueString(), *c.rule, dests, to, r.data.defaultTags)
+// ownedRule creates the listener rule of a new split that owns it; *rule
+// is the created rule.
+func (r *trafficSplitResource) ownedRule(c splitConfig, dests []rollout.Destination, rule **router.ALB) *cutover.Owned {
+	return &cutover.Owned{
+		Kind: "ALB listener rule", Description: ruleCreationCutover(*c.rule, c.declared()),
+		Create: func(ctx context.Context, to rollout.Weights) (err error) {
+			*rule, err = router.CreateALBRule(ctx, r.data.aws.ELBv2(), c.alb.ListenerARN.ValueString(), *c.rule, dests, to, r.data.defaultTags)
 			return err
 		},
-		remove: func(ctx context.Context) error { return rt.DeleteRule(ctx) },
-		mark:   func(s *ledger.Split) { s.RuleARN = rt.RuleARN() },
-	}, diags)
-	if !ok {
-		return applied{}, false
+		Remove: func(ctx context.Context) error { return (*rule).DeleteRule(ctx) },
+		Mark:   func(s *ledger.Split) { s.RuleARN = (*rule).RuleARN() },
 	}
-	return applied{live: live, ruleARN: rt.RuleARN()}, true
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/cutover"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 	"github.com/golive-dev/terraform-provider-golive/internal/router"
@@ -51,7 +52,7 @@ func (r *trafficSplitResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if res, ok := r.apply(ctx, plan, "creating", &resp.Diagnostics); ok {
+	if res, ok := r.apply(ctx, plan, cutover.Create, &resp.Diagnostics); ok {
 		plan.LiveWeights = weightsValue(res.live)
 		plan.LambdaAlias = withAliasCreated(ctx, plan.LambdaAlias, res.aliasCreated, &resp.Diagnostics)
 		if res.ruleARN != "" {
@@ -73,7 +74,7 @@ func (r *trafficSplitResource) Update(ctx context.Context, req resource.UpdateRe
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	res, ok := r.apply(ctx, plan, "updating", &resp.Diagnostics)
+	res, ok := r.apply(ctx, plan, cutover.Update, &resp.Diagnostics)
 	if ok {
 		plan.LiveWeights = weightsValue(res.live)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)

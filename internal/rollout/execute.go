@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/detached"
 )
 
 // Recorder writes what the executor does to the ledger. Its errors are
@@ -37,7 +39,8 @@ type Executor struct {
 	Bake         time.Duration
 	PollInterval time.Duration
 	// RollbackTimeout bounds the rollback, which runs on a fresh context
-	// because the apply's own may already be cancelled. Default 2m.
+	// because the apply's own may already be cancelled. Default
+	// detached.RollbackTimeout.
 	RollbackTimeout time.Duration
 	Clock           Clock
 	// Logf reports progress (tflog in the provider). May be nil.
@@ -145,9 +148,9 @@ func (x *Executor) checkGates(ctx context.Context) error {
 func (x *Executor) rollback(ctx context.Context, n, total int, before Weights, cause error) error {
 	timeout := x.RollbackTimeout
 	if timeout <= 0 {
-		timeout = 2 * time.Minute
+		timeout = detached.RollbackTimeout
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	rctx, cancel := detached.WithTimeout(ctx, timeout)
 	defer cancel()
 	x.logf("%s: rolling back to %s: %v", x.Target, before, cause)
 	if err := x.Router.Set(rctx, before); err != nil {
@@ -165,7 +168,7 @@ func (x *Executor) record(f func(context.Context) error, ctx context.Context) {
 	if x.Recorder == nil {
 		return
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	rctx, cancel := detached.WithTimeout(ctx, detached.CallTimeout)
 	defer cancel()
 	if err := f(rctx); err != nil {
 		x.logf("%s: recording in the ledger failed: %v", x.Target, err)

@@ -4,15 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 )
-
-// detached is a fresh, bounded context for work that must finish even when
-// the apply's own context was cancelled or timed out: clean-up, rollback,
-// recording what happened, releasing locks.
-func detached(ctx context.Context, limit time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), limit)
-}
 
 // errStopped is why a change's context ends when Terraform stops the
 // provider: on SIGINT (Ctrl-C, a cancelled CI job) Terraform calls

@@ -1,0 +1,36 @@
+package cutover
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/change"
+	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
+)
+
+// recorder is the rollout.Recorder of a cutover: a step or a rollback is
+// recorded as soon as traffic moved; the completion is the outcome, written
+// when the transaction ends.
+type recorder struct {
+	txn Txn
+	end *change.Ending
+}
+
+func (r *recorder) StepReached(ctx context.Context, step, total int, w rollout.Weights) error {
+	return r.txn.Record(ctx, ledger.Event{Kind: ledger.KindTrafficStep, Outcome: ledger.OutcomeReached,
+		Detail: fmt.Sprintf("step %d of %d: %s", step, total, w)})
+}
+
+func (r *recorder) RolledBack(ctx context.Context, step, total int, to rollout.Weights, reason string) error {
+	detail, outcome := fmt.Sprintf("at step %d of %d, back to %s", step, total, to), ledger.OutcomeRolledBack
+	if to == nil {
+		detail, outcome = fmt.Sprintf("at step %d of %d, rollback failed", step, total), ledger.OutcomeRollbackFailed
+	}
+	return r.txn.Record(ctx, ledger.Event{Kind: ledger.KindRolledBack, Outcome: outcome, Detail: detail, Reason: reason})
+}
+
+func (r *recorder) Completed(_ context.Context, w rollout.Weights) error {
+	r.end.Events = append(r.end.Events, ledger.Event{Kind: ledger.KindCutoverCompleted, Outcome: ledger.OutcomeSucceeded, Detail: w.String()})
+	return nil
+}
