@@ -1,7 +1,10 @@
-// Package deploy makes a version live-able in one slot: it owns the slot's
-// ECS service (create, move to a new task definition revision, wait until
-// stable, put back, delete), adopts published Lambda versions, and runs
-// deployment hooks. It has no Terraform types.
+// Package deploy makes a version live-able in one slot. Pipeline is the
+// workflow of one deployment: apply the target, wait for the rollout, run
+// hooks and gates, put back on failure, record. ECS owns the slot's ECS
+// service (tagged OwnerTag; created, updated with every setting, followed
+// through its rollout state, put back, deleted); LambdaTarget adopts a
+// published Lambda version; HTTPHook and ECSTaskHook are the hooks. It has
+// no Terraform types.
 package deploy
 
 import (
@@ -16,18 +19,48 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 )
 
-// ECSService is the desired shape of a slot's service.
+// ECSService is the desired shape of a slot's service: every setting golive
+// owns. Create sends them all; Deploy sends every one ECS can change in
+// place through UpdateService; ReplacementReason says which changes need a
+// new service.
 type ECSService struct {
 	Cluster        string
 	Name           string
 	TaskDefinition string
 	DesiredCount   int32
-	LaunchType     string // FARGATE | EC2 | EXTERNAL; "" for the cluster's default
-	Subnets        []string
-	SecurityGroups []string
-	AssignPublicIP bool
-	LoadBalancer   *LoadBalancer
-	Tags           map[string]string
+	// Autoscaled: DesiredCount is the count at creation only. Application
+	// Auto Scaling owns the live count, so updates never send one.
+	Autoscaled bool
+	LaunchType string // FARGATE | EC2 | EXTERNAL; "" for a capacity provider strategy or the cluster's default
+	// CapacityProviders is the capacity provider strategy; it excludes
+	// LaunchType.
+	CapacityProviders []CapacityProvider
+	PlatformVersion   string // Fargate platform version, e.g. LATEST; "" leaves ECS's default
+	Subnets           []string
+	SecurityGroups    []string
+	AssignPublicIP    bool
+	LoadBalancer      *LoadBalancer
+	// HealthCheckGracePeriod is how long ECS ignores failing load balancer
+	// health checks of a new task. Sent only with a load balancer.
+	HealthCheckGracePeriod time.Duration
+	EnableExecuteCommand   bool
+	// CircuitBreaker turns on the ECS deployment circuit breaker with
+	// rollback: a deployment whose tasks keep failing to start is FAILED
+	// and ECS returns to the last completed one, even if golive is
+	// interrupted while it waits.
+	CircuitBreaker bool
+	// PropagateTags copies the service's tags ("SERVICE") or the task
+	// definition's ("TASK_DEFINITION") to its tasks, or none ("NONE").
+	// Default SERVICE.
+	PropagateTags string
+	Tags          map[string]string
+}
+
+// CapacityProvider is one item of a capacity provider strategy.
+type CapacityProvider struct {
+	Name   string
+	Weight int32
+	Base   int32
 }
 
 // LoadBalancer attaches the service to a target group.
@@ -39,10 +72,17 @@ type LoadBalancer struct {
 
 // Live is what ECS reports for a service.
 type Live struct {
+	ARN            string
 	TaskDefinition string
 	DesiredCount   int32
 	RunningCount   int32
 	Deployments    int
+	// Owner is the golive deployment id in the service's golive:deployment
+	// tag, "" when it has none (or the tags were not read).
+	Owner string
+	// Settings are the live settings, in the terms of ECSService, so a
+	// change made outside Terraform shows as drift.
+	Settings ECSService
 }
 
 // ErrServiceNotFound says the service does not exist (or was deleted).
@@ -57,11 +97,25 @@ type ECS struct {
 	ELB *elbv2.Client
 	// Logf reports progress of long waits. May be nil.
 	Logf func(format string, args ...any)
+	// PollInterval is the time between reads while waiting; 0 starts at 2s
+	// and doubles up to 15s.
+	PollInterval time.Duration
 }
 
 // Describe reads a service; ErrServiceNotFound when it is missing or INACTIVE.
 func (e *ECS) Describe(ctx context.Context, cluster, name string) (*Live, error) {
-	out, err := e.Client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{name}})
+	s, err := e.find(ctx, cluster, name)
+	if err != nil {
+		return nil, err
+	}
+	return liveOf(*s), nil
+}
+
+// find reads a service with its tags; ErrServiceNotFound when it is missing
+// or INACTIVE (deleted: AWS keeps listing it for a while).
+func (e *ECS) find(ctx context.Context, cluster, name string) (*ecstypes.Service, error) {
+	out, err := e.Client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{name},
+		Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
 	if err != nil {
 		return nil, fmt.Errorf("reading ECS service %s in %s: %w", name, cluster, err)
 	}
@@ -69,17 +123,21 @@ func (e *ECS) Describe(ctx context.Context, cluster, name string) (*Live, error)
 		if aws.ToString(s.Status) == "INACTIVE" {
 			continue
 		}
-		return &Live{TaskDefinition: aws.ToString(s.TaskDefinition), DesiredCount: s.DesiredCount, RunningCount: s.RunningCount, Deployments: len(s.Deployments)}, nil
+		return &s, nil
 	}
 	return nil, fmt.Errorf("ECS service %s in %s: %w", name, cluster, ErrServiceNotFound)
 }
 
 // Apply creates the service, or moves it to s.TaskDefinition and
 // s.DesiredCount. It returns the task definition it ran before ("" if new).
+//
+// Deprecated: Deploy checks ownership and sends every setting; Apply stays
+// until the provider uses Pipeline.
 func (e *ECS) Apply(ctx context.Context, s ECSService) (previous string, err error) {
 	live, err := e.Describe(ctx, s.Cluster, s.Name)
 	if errors.Is(err, ErrServiceNotFound) {
-		return "", e.create(ctx, s)
+		_, err := e.create(ctx, s, "")
+		return "", err
 	}
 	if err != nil {
 		return "", err
@@ -94,42 +152,10 @@ func (e *ECS) Apply(ctx context.Context, s ECSService) (previous string, err err
 	return live.TaskDefinition, nil
 }
 
-func (e *ECS) create(ctx context.Context, s ECSService) error {
-	in := &ecs.CreateServiceInput{
-		Cluster: aws.String(s.Cluster), ServiceName: aws.String(s.Name), TaskDefinition: aws.String(s.TaskDefinition),
-		DesiredCount: aws.Int32(s.DesiredCount), PropagateTags: ecstypes.PropagateTagsService,
-	}
-	if s.LaunchType != "" {
-		in.LaunchType = ecstypes.LaunchType(s.LaunchType)
-	}
-	if len(s.Subnets) > 0 {
-		assign := ecstypes.AssignPublicIpDisabled
-		if s.AssignPublicIP {
-			assign = ecstypes.AssignPublicIpEnabled
-		}
-		in.NetworkConfiguration = &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
-			Subnets: s.Subnets, SecurityGroups: s.SecurityGroups, AssignPublicIp: assign,
-		}}
-	}
-	if lb := s.LoadBalancer; lb != nil {
-		if e.ELB != nil {
-			if err := e.checkAttached(ctx, lb.TargetGroupARN); err != nil {
-				return fmt.Errorf("creating ECS service %s in %s: %w", s.Name, s.Cluster, err)
-			}
-		}
-		in.LoadBalancers = []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(lb.TargetGroupARN), ContainerName: aws.String(lb.ContainerName), ContainerPort: aws.Int32(lb.ContainerPort)}}
-	}
-	for k, v := range s.Tags {
-		in.Tags = append(in.Tags, ecstypes.Tag{Key: aws.String(k), Value: aws.String(v)})
-	}
-	if _, err := e.Client.CreateService(ctx, in); err != nil {
-		return fmt.Errorf("creating ECS service %s in %s: %w", s.Name, s.Cluster, err)
-	}
-	return nil
-}
-
 // WaitStable polls until the service runs its desired count on one
 // deployment, or timeout passes.
+//
+// Deprecated: WaitRollout follows the deployment's rollout state.
 func (e *ECS) WaitStable(ctx context.Context, cluster, name string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	delay := time.Second
@@ -141,9 +167,7 @@ func (e *ECS) WaitStable(ctx context.Context, cluster, name string, timeout time
 		if live.Deployments <= 1 && live.RunningCount == live.DesiredCount {
 			return nil
 		}
-		if e.Logf != nil {
-			e.Logf("ECS service %s: %d of %d tasks running, %d deployments; waiting", name, live.RunningCount, live.DesiredCount, live.Deployments)
-		}
+		e.logf("ECS service %s: %d of %d tasks running, %d deployments; waiting", name, live.RunningCount, live.DesiredCount, live.Deployments)
 		if time.Now().Add(delay).After(deadline) {
 			return fmt.Errorf("ECS service %s did not become stable within %s: %d of %d tasks running, %d deployments in progress",
 				name, timeout, live.RunningCount, live.DesiredCount, live.Deployments)
@@ -159,6 +183,8 @@ func (e *ECS) WaitStable(ctx context.Context, cluster, name string, timeout time
 
 // PutBack moves the service to taskDefinition again (after a failed wait or
 // gate), on a fresh bounded context: the caller's may be what failed.
+//
+// Deprecated: Undo puts back every setting Deploy changed.
 func (e *ECS) PutBack(ctx context.Context, cluster, name, taskDefinition string) error {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
@@ -169,13 +195,17 @@ func (e *ECS) PutBack(ctx context.Context, cluster, name, taskDefinition string)
 	return nil
 }
 
-// Delete scales the service to zero and deletes it; a missing one is fine.
+// Delete deletes the service (its tasks are stopped) and waits until ECS
+// reports it INACTIVE, bounded by ctx: a service of the same name can be
+// created only then, which a replacement needs. A missing one is fine.
 func (e *ECS) Delete(ctx context.Context, cluster, name string) error {
-	if _, err := e.Describe(ctx, cluster, name); errors.Is(err, ErrServiceNotFound) {
+	if _, err := e.find(ctx, cluster, name); errors.Is(err, ErrServiceNotFound) {
 		return nil
+	} else if err != nil {
+		return err
 	}
-	if _, err := e.Client.DeleteService(ctx, &ecs.DeleteServiceInput{Cluster: aws.String(cluster), Service: aws.String(name), Force: aws.Bool(true)}); err != nil {
-		return fmt.Errorf("deleting ECS service %s in %s: %w", name, cluster, err)
+	if err := e.startDelete(ctx, cluster, name); err != nil {
+		return err
 	}
-	return nil
+	return e.waitDeleted(ctx, cluster, name)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // describeBatch is how many services one DescribeServices call accepts.
@@ -18,7 +19,8 @@ func (e *ECS) DescribeAll(ctx context.Context, cluster string, names []string) (
 	out := make(map[string]*Live, len(names))
 	for start := 0; start < len(names); start += describeBatch {
 		batch := names[start:min(start+describeBatch, len(names))]
-		res, err := e.Client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: batch})
+		res, err := e.Client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: batch,
+			Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
 		if err != nil {
 			return nil, fmt.Errorf("reading ECS services %v in %s: %w", batch, cluster, err)
 		}
@@ -26,7 +28,7 @@ func (e *ECS) DescribeAll(ctx context.Context, cluster string, names []string) (
 			if aws.ToString(s.Status) == "INACTIVE" {
 				continue
 			}
-			live := &Live{TaskDefinition: aws.ToString(s.TaskDefinition), DesiredCount: s.DesiredCount, RunningCount: s.RunningCount, Deployments: len(s.Deployments)}
+			live := liveOf(s)
 			for _, n := range batch {
 				if n == aws.ToString(s.ServiceName) || n == aws.ToString(s.ServiceArn) {
 					out[n] = live

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -78,7 +79,7 @@ func TestDescribeAllBatchesByTen(t *testing.T) {
 			}
 			continue
 		}
-		if got[n] == nil || *got[n] != *one {
+		if got[n] == nil || !reflect.DeepEqual(got[n], one) {
 			t.Errorf("%s: DescribeAll %+v, Describe %+v", n, got[n], one)
 		}
 	}

@@ -1,16 +1,9 @@
 package deploy_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,71 +15,139 @@ import (
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
 )
 
-// mototaskFix works around a moto 5.2 bug in test set-up: RunTask and
-// DescribeTasks answer container "cpu" and "memory" as JSON numbers where
-// the ECS API has strings, which the SDK refuses to decode. The proxy quotes
-// them; nothing else changes.
-func motoTaskFix(t *testing.T) string {
-	t.Helper()
-	target, _ := url.Parse(emulator.Shared(t).URL)
-	numbers := regexp.MustCompile(`"(cpu|memory)": ?(\d+)`)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.ModifyResponse = func(r *http.Response) error {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			return err
-		}
-		r.Body.Close()
-		if strings.Contains(r.Request.Header.Get("X-Amz-Target"), "RunTask") || strings.Contains(r.Request.Header.Get("X-Amz-Target"), "DescribeTasks") {
-			body = numbers.ReplaceAll(body, []byte(`"$1": "$2"`))
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.ContentLength = int64(len(body))
-		r.Header.Set("Content-Length", strconv.Itoa(len(body)))
-		return nil
-	}
-	srv := httptest.NewServer(proxy)
-	t.Cleanup(srv.Close)
-	return srv.URL
+// taskHookFixture is a cluster with a migration task definition, reached
+// through the emulator's fault proxy (no faults), which quotes moto's task
+// cpu/memory numbers. moto stops a task after a few DescribeTasks calls,
+// always with exit code 0 and no reason; the proxy reports a stopped task
+// as ECS does when its essential container exits with exitCode.
+type taskHookFixture struct {
+	client   *ecs.Client
+	taskDef  string
+	exitCode atomic.Int32
 }
 
-func TestECSTaskHook(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	cfg := account(t)
-	cfg.BaseEndpoint = aws.String(motoTaskFix(t))
-	client := ecs.NewFromConfig(cfg)
-	if _, err := client.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("c")}); err != nil {
+func newTaskHookFixture(t *testing.T) *taskHookFixture {
+	t.Helper()
+	f := &taskHookFixture{}
+	proxy, err := emulator.StartFaultProxy(emulator.Shared(t).URL, emulator.FaultOptions{Rewrite: func(action string, body []byte) []byte {
+		if action != "DescribeTasks" {
+			return body
+		}
+		return emulator.EditJSON(body, func(m map[string]any) {
+			tasks, _ := m["tasks"].([]any)
+			for _, x := range tasks {
+				task, _ := x.(map[string]any)
+				if task["lastStatus"] != "STOPPED" {
+					continue
+				}
+				task["stopCode"] = "EssentialContainerExited"
+				if task["stoppedReason"] == "" || task["stoppedReason"] == nil {
+					task["stoppedReason"] = "Essential container in task exited"
+				}
+				containers, _ := task["containers"].([]any)
+				for _, c := range containers {
+					c.(map[string]any)["exitCode"] = f.exitCode.Load()
+				}
+			}
+		})
+	}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	td, err := client.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("migrate"),
+	t.Cleanup(func() { proxy.Close() })
+	cfg := account(t)
+	cfg.BaseEndpoint = aws.String(proxy.URL)
+	f.client = ecs.NewFromConfig(cfg)
+	ctx := context.Background()
+	if _, err := f.client.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("c")}); err != nil {
+		t.Fatal(err)
+	}
+	td, err := f.client.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("migrate"),
 		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("migrate"), Image: aws.String("shop/migrate"), Memory: aws.Int32(128)}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hook := deploy.ECSTaskHook{Client: client, Cluster: "c", TaskDefinition: aws.ToString(td.TaskDefinition.TaskDefinitionArn),
-		Command: []string{"./migrate", "up"}, LaunchType: "FARGATE", Subnets: []string{"subnet-1"}, SecurityGroups: []string{"sg-1"},
-		Timeout: 20 * time.Second}
+	f.taskDef = aws.ToString(td.TaskDefinition.TaskDefinitionArn)
+	return f
+}
 
-	// moto never finishes tasks by itself; stop it as the task would,
-	// once the hook is waiting.
+func (f *taskHookFixture) hook() deploy.ECSTaskHook {
+	return deploy.ECSTaskHook{Client: f.client, Cluster: "c", TaskDefinition: f.taskDef, Command: []string{"./migrate", "up"},
+		LaunchType: "FARGATE", Subnets: []string{"subnet-1"}, SecurityGroups: []string{"sg-1"}, Timeout: 20 * time.Second,
+		PollInterval: 100 * time.Millisecond}
+}
+
+// stopWhenStarted stops the hook's task once it runs, as the task would
+// by finishing, and sends the task as RunTask started it.
+func (f *taskHookFixture) stopWhenStarted(t *testing.T) <-chan ecstypes.Task {
+	started := make(chan ecstypes.Task, 1)
 	go func() {
-		for i := 0; i < 50; i++ {
-			time.Sleep(200 * time.Millisecond)
-			out, err := client.ListTasks(ctx, &ecs.ListTasksInput{Cluster: aws.String("c")})
-			if err == nil && len(out.TaskArns) > 0 {
-				_, _ = client.StopTask(ctx, &ecs.StopTaskInput{Cluster: aws.String("c"), Task: aws.String(out.TaskArns[0])})
-				return
+		ctx := context.Background()
+		for range 100 {
+			time.Sleep(100 * time.Millisecond)
+			out, err := f.client.ListTasks(ctx, &ecs.ListTasksInput{Cluster: aws.String("c"), StartedBy: aws.String("golive-hook")})
+			if err != nil || len(out.TaskArns) == 0 {
+				continue
 			}
+			d, err := f.client.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String("c"), Tasks: out.TaskArns[:1]})
+			if err == nil && len(d.Tasks) == 1 {
+				started <- d.Tasks[0]
+			}
+			_, _ = f.client.StopTask(ctx, &ecs.StopTaskInput{Cluster: aws.String("c"), Task: aws.String(out.TaskArns[0]), Reason: aws.String("Essential container in task exited")})
+			return
 		}
+		close(started)
 	}()
-	if err := hook.Run(ctx); err != nil {
+	return started
+}
+
+var hookRelease = deploy.Release{Environment: "shop/prod", Service: "api", Version: "2.0.0", Slot: "green", PreviousVersion: "1.0.0",
+	DeploymentID: "shop/prod/api/green", Actor: "arn:aws:iam::123456789012:user/ci", Phase: deploy.PhaseBeforeVerify}
+
+// A task that exits 0 passes; its container got the command override and
+// the release as GOLIVE_* variables.
+func TestECSTaskHook_successWithOverrides(t *testing.T) {
+	t.Parallel()
+	f := newTaskHookFixture(t)
+	started := f.stopWhenStarted(t)
+	if err := f.hook().RunRelease(context.Background(), hookRelease); err != nil {
 		t.Fatalf("a task that exits 0 must pass: %v", err)
 	}
+	task, ok := <-started
+	if !ok || task.Overrides == nil || len(task.Overrides.ContainerOverrides) != 1 {
+		t.Fatalf("task as started: %+v", task)
+	}
+	o := task.Overrides.ContainerOverrides[0]
+	env := map[string]string{}
+	for _, kv := range o.Environment {
+		env[aws.ToString(kv.Name)] = aws.ToString(kv.Value)
+	}
+	if aws.ToString(o.Name) != "migrate" || strings.Join(o.Command, " ") != "./migrate up" || env["GOLIVE_VERSION"] != "2.0.0" ||
+		env["GOLIVE_PREVIOUS_VERSION"] != "1.0.0" || env["GOLIVE_DEPLOYMENT_ID"] != "shop/prod/api/green" || env["GOLIVE_PHASE"] != "before_verify" {
+		t.Fatalf("container override %+v, environment %v", o, env)
+	}
+}
 
-	// A task that never finishes fails the hook when its timeout passes.
-	hook.Timeout = 2 * time.Second
-	if err := hook.Run(ctx); err == nil || !strings.Contains(err.Error(), "did not finish within 2s") {
+// A non-zero exit fails the hook, naming the container and the code.
+func TestECSTaskHook_nonZeroExitFails(t *testing.T) {
+	t.Parallel()
+	f := newTaskHookFixture(t)
+	f.exitCode.Store(3)
+	f.stopWhenStarted(t)
+	err := f.hook().RunRelease(context.Background(), hookRelease)
+	if err == nil || !strings.Contains(err.Error(), "container migrate exited with code 3: Essential container in task exited [EssentialContainerExited]") {
+		t.Fatalf("exit 3: %v", err)
+	}
+}
+
+// A task that never finishes fails the hook when its timeout passes.
+func TestECSTaskHook_timeout(t *testing.T) {
+	t.Parallel()
+	f := newTaskHookFixture(t)
+	h := f.hook()
+	// Two DescribeTasks calls: too few for moto to stop the task.
+	h.Timeout, h.PollInterval = time.Second, time.Second
+	if err := h.RunRelease(context.Background(), hookRelease); err == nil || !strings.Contains(err.Error(), "did not finish within 1s") {
 		t.Fatalf("unfinished task: %v", err)
 	}
 }

@@ -1,0 +1,74 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// OwnerTag marks an ECS service as owned by a golive deployment; its value
+// is the deployment's id (<application>/<environment>/<service>/<slot>).
+const OwnerTag = "golive:deployment"
+
+// NotOwnedError refuses to change an existing ECS service that golive did
+// not create for this deployment. Nothing was changed.
+type NotOwnedError struct {
+	Cluster, Service string
+	// Owner is the golive deployment that owns it, "" if none does.
+	Owner string
+}
+
+func (e *NotOwnedError) Error() string {
+	whose := fmt.Sprintf("golive did not create it (it has no %s tag)", OwnerTag)
+	if e.Owner != "" {
+		whose = fmt.Sprintf("it belongs to golive deployment %s (tag %s)", e.Owner, OwnerTag)
+	}
+	return fmt.Sprintf("ECS service %s already exists in cluster %s and %s; nothing was changed. "+
+		"To take it over, set adopt = true in the ecs block (golive then tags it, records an adopted event and owns it from then on: "+
+		"it changes its settings and deletes it on destroy); otherwise choose another service_name or slot", e.Service, e.Cluster, whose)
+}
+
+// checkOwner decides whether deployment id may change the existing service
+// s: it owns it when the service's OwnerTag names id; otherwise only adopt
+// allows it. It reports whether the service is being adopted.
+func checkOwner(s ecstypes.Service, cluster, id string, adopt bool) (adopting bool, err error) {
+	owner := liveOf(s).Owner
+	if owner == id && id != "" {
+		return false, nil
+	}
+	if !adopt {
+		return false, &NotOwnedError{Cluster: cluster, Service: aws.ToString(s.ServiceName), Owner: owner}
+	}
+	return true, nil
+}
+
+// tag adds or changes the tags of the service that differ from want (the
+// ownership tag among them); tags set outside golive are left alone.
+func (e *ECS) tag(ctx context.Context, s ecstypes.Service, want map[string]string) error {
+	have := settingsOf(s).Tags
+	var add []ecstypes.Tag
+	for _, k := range sortedKeys(want) {
+		if v, ok := have[k]; !ok || v != want[k] {
+			add = append(add, ecstypes.Tag{Key: aws.String(k), Value: aws.String(want[k])})
+		}
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	if _, err := e.Client.TagResource(ctx, &ecs.TagResourceInput{ResourceArn: s.ServiceArn, Tags: add}); err != nil {
+		return fmt.Errorf("tagging ECS service %s: %w", aws.ToString(s.ServiceName), err)
+	}
+	return nil
+}
+
+// untagOwner removes the ownership tag: an adoption that failed leaves the
+// service as it found it.
+func (e *ECS) untagOwner(ctx context.Context, arn, name string) error {
+	if _, err := e.Client.UntagResource(ctx, &ecs.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{OwnerTag}}); err != nil {
+		return fmt.Errorf("removing tag %s from ECS service %s: %w", OwnerTag, name, err)
+	}
+	return nil
+}

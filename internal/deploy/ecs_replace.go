@@ -1,0 +1,49 @@
+package deploy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ReplacementReason says why moving a slot's service from the settings old
+// to new needs a new ECS service, or "" when UpdateService changes it in
+// place. ECS cannot move a service to another cluster or rename it, has no
+// launch type in UpdateService, and moves a service from a launch type to a
+// capacity provider strategy but not from a strategy to a launch type or
+// the cluster's default strategy. Every other setting changes in place
+// (task definition, count, network, load balancer, platform version, grace
+// period, execute command, circuit breaker, tags).
+func ReplacementReason(old, new ECSService) string {
+	if clusterName(old.Cluster) != clusterName(new.Cluster) {
+		return fmt.Sprintf("the cluster changes from %s to %s: an ECS service cannot move between clusters", old.Cluster, new.Cluster)
+	}
+	if old.Name != new.Name {
+		return fmt.Sprintf("the ECS service name changes from %s to %s: ECS cannot rename a service", old.Name, new.Name)
+	}
+	toStrategy := new.LaunchType == "" && len(new.CapacityProviders) > 0
+	if old.LaunchType != new.LaunchType && !(old.LaunchType != "" && toStrategy) {
+		return fmt.Sprintf("launch_type changes from %s to %s: UpdateService cannot change a service's launch type",
+			orDefault(old.LaunchType), orDefault(new.LaunchType))
+	}
+	if len(old.CapacityProviders) > 0 && len(new.CapacityProviders) == 0 {
+		return "capacity_provider_strategy is removed: ECS cannot move a service from a capacity provider strategy " +
+			"to a launch type or the cluster's default strategy in place"
+	}
+	return ""
+}
+
+// clusterName is "shop" for arn:aws:ecs:us-east-1:123456789012:cluster/shop
+// and for "shop".
+func clusterName(c string) string {
+	if i := strings.LastIndex(c, ":cluster/"); i >= 0 {
+		return c[i+len(":cluster/"):]
+	}
+	return c
+}
+
+func orDefault(launchType string) string {
+	if launchType == "" {
+		return "(none: a capacity provider strategy or the cluster's default)"
+	}
+	return launchType
+}
