@@ -46,7 +46,7 @@ func withAction(r *http.Request) *http.Request {
 // what moto gets wrong for every test (fixTaskNumbers).
 func (p *FaultProxy) rewrite(resp *http.Response) error {
 	action, _ := resp.Request.Context().Value(actionKey{}).(string)
-	if resp.StatusCode/100 != 2 || action == "" || p.opts.Rewrite == nil && action != "RunTask" && action != "DescribeTasks" {
+	if resp.StatusCode/100 != 2 || action == "" || p.opts.Rewrite == nil && !taskActions[action] {
 		return nil
 	}
 	body, err := io.ReadAll(resp.Body)
@@ -54,7 +54,7 @@ func (p *FaultProxy) rewrite(resp *http.Response) error {
 	if err != nil {
 		return err
 	}
-	if action == "RunTask" || action == "DescribeTasks" {
+	if taskActions[action] {
 		body = fixTaskNumbers(body)
 	}
 	if p.opts.Rewrite != nil {
@@ -69,8 +69,11 @@ func (p *FaultProxy) rewrite(resp *http.Response) error {
 
 var taskNumbers = regexp.MustCompile(`"(cpu|memory)": ?(\d+)`)
 
-// fixTaskNumbers works around a moto 5.2 bug: RunTask and DescribeTasks
-// answer a container's "cpu" and "memory" as JSON numbers where the ECS API
+// taskActions answer tasks.
+var taskActions = map[string]bool{"RunTask": true, "StartTask": true, "StopTask": true, "DescribeTasks": true}
+
+// fixTaskNumbers works around a moto 5.2 bug: the answers of taskActions
+// carry a container's "cpu" and "memory" as JSON numbers where the ECS API
 // has strings, which the SDK refuses to decode.
 func fixTaskNumbers(body []byte) []byte {
 	return taskNumbers.ReplaceAll(body, []byte(`"$1": "$2"`))
