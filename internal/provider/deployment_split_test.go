@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -19,61 +20,18 @@ func TestAccDeploymentAndSplit_blueGreenOnECS(t *testing.T) {
 	e := newTestEnv(t)
 	f := e.ecsFixture(t)
 	alb := e.alb(t)
-	slot := func(name string, rev int, tg string) string {
-		return fmt.Sprintf(`
-resource "golive_deployment" "api_%[1]s" {
-  environment = golive_environment.dev.id
-  service     = "api"
-  version     = "%[2]d.0.0"
-  slot        = %[1]q
-  ecs {
-    cluster_arn         = %[3]q
-    task_definition_arn = %[4]q
-    launch_type         = "EC2"
-    load_balancer {
-      target_group_arn = %[5]q
-      container_name   = "api"
-      container_port   = 8080
-    }
-  }
-}
-`, name, rev, f.cluster, f.revs[rev-1], tg)
-	}
-	split := func(blue, green int) string {
-		return fmt.Sprintf(`
-resource "golive_traffic_split" "api" {
-  environment = golive_environment.dev.id
-  service     = "api"
-  alb {
-    listener_arn = %q
-  }
-  destination {
-    name       = "blue"
-    deployment = golive_deployment.api_blue.id
-    weight     = %d
-  }
-  destination {
-    name       = "green"
-    deployment = golive_deployment.api_green.id
-    weight     = %d
-  }
-  strategy {
-    canary {
-      steps = [50]
-      bake  = "1s"
-    }
-  }
-}
-
-data "golive_release" "api" {
-  environment = golive_environment.dev.id
-  service     = "api"
-  depends_on  = [golive_traffic_split.api]
-}
-`, alb.Listener, blue, green)
-	}
-	cfg := func(blue, green int) string {
-		return e.providerBlock() + devEnv + slot("blue", 1, alb.Blue) + slot("green", 2, alb.Green) + split(blue, green)
+	cfg := e.providerBlock() + devEnv + testConfig(t, "main.tf")
+	weights := func(blue, green int) config.Variables {
+		return config.Variables{
+			"cluster_arn":           config.StringVariable(f.cluster),
+			"blue_task_definition":  config.StringVariable(f.revs[0]),
+			"green_task_definition": config.StringVariable(f.revs[1]),
+			"blue_target_group":     config.StringVariable(alb.Blue),
+			"green_target_group":    config.StringVariable(alb.Green),
+			"listener_arn":          config.StringVariable(alb.Listener),
+			"blue_weight":           config.IntegerVariable(blue),
+			"green_weight":          config.IntegerVariable(green),
+		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
@@ -81,7 +39,8 @@ data "golive_release" "api" {
 			e.checkECSService(f.cluster, "api-blue", ""), e.checkECSService(f.cluster, "api-green", "")),
 		Steps: []resource.TestStep{
 			{
-				Config: cfg(100, 0),
+				Config:          cfg,
+				ConfigVariables: weights(100, 0),
 				Check: resource.ComposeTestCheckFunc(
 					e.checkECSService(f.cluster, "api-blue", f.revs[0]),
 					e.checkECSService(f.cluster, "api-green", f.revs[1]),
@@ -89,7 +48,8 @@ data "golive_release" "api" {
 				),
 			},
 			{
-				Config: cfg(0, 100),
+				Config:          cfg,
+				ConfigVariables: weights(0, 100),
 				Check: resource.ComposeTestCheckFunc(
 					e.checkListener(alb, 0, 100),
 					func(*terraform.State) error {
@@ -106,7 +66,8 @@ data "golive_release" "api" {
 			},
 			{
 				// The data source reads after the cutover of the previous step.
-				Config: cfg(0, 100),
+				Config:          cfg,
+				ConfigVariables: weights(0, 100),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.golive_release.api", tfjsonpath.New("slot"), knownvalue.StringExact("green")),
 					statecheck.ExpectKnownValue("data.golive_release.api", tfjsonpath.New("idle_slot"), knownvalue.StringExact("blue")),

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -87,7 +88,8 @@ func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
 			e.checkECSService(f.cluster, "api-blue", ""), e.checkECSService(f.cluster, "api-green", ""), e.checkEnvironmentGone("shop/dev")),
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerBlock() + scenarioConfig(f, lb, fn.Function, zone, topic, srv.URL, 1),
+				Config:          e.providerBlock() + testConfig(t, "main.tf"),
+				ConfigVariables: scenarioVariables(f, lb, fn.Function, zone, topic, srv.URL, 1),
 				Check: resource.ComposeTestCheckFunc(
 					e.checkECSService(f.cluster, "api-green", f.revs[1]), e.checkListener(lb, 100, 0),
 					e.checkParameters("/golive/shop/dev/vars/", map[string]string{"/golive/shop/dev/vars/LOG_LEVEL": "String:info", "/golive/shop/dev/vars/OLD": "String:x"}),
@@ -95,7 +97,8 @@ func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
 				),
 			},
 			{
-				Config: e.providerBlock() + scenarioConfig(f, lb, fn.Function, zone, topic, srv.URL, 2),
+				Config:          e.providerBlock() + testConfig(t, "main.tf"),
+				ConfigVariables: scenarioVariables(f, lb, fn.Function, zone, topic, srv.URL, 2),
 				Check: resource.ComposeTestCheckFunc(
 					e.checkECSService(f.cluster, "api-green", f.revs[2]), e.checkListener(lb, 0, 100),
 					e.checkParameters("/golive/shop/dev/vars/", map[string]string{"/golive/shop/dev/vars/LOG_LEVEL": "String:debug"}),
@@ -157,162 +160,35 @@ func checkRecords(e *testEnv, zone string, want map[string]int64) resource.TestC
 	}
 }
 
-// scenarioConfig is the scenario's configuration at step 1 (blue live
-// everywhere) or 2 (green gets version 3.0.0 and every split cuts over).
-func scenarioConfig(f ecsFixture, lb *emulator.ALBFixture, function, zone, topic, hook string, step int) string {
-	vars, secretVersion, greenRev, workerVersion, lambdaVersion := `{ LOG_LEVEL = "info", OLD = "x" }`, 1, 2, "1.0.0", "1"
+// scenarioVariables are the values of the scenario's configuration at step
+// 1 (blue live everywhere) or 2 (green gets version 3.0.0 and every split
+// cuts over).
+func scenarioVariables(f ecsFixture, lb *emulator.ALBFixture, function, zone, topic, hook string, step int) config.Variables {
+	vars := map[string]config.Variable{"LOG_LEVEL": config.StringVariable("info"), "OLD": config.StringVariable("x")}
+	secretVersion, greenRev, workerVersion, lambdaVersion := 1, 2, "1.0.0", "1"
 	blue, green := 100, 0
 	if step == 2 {
-		vars, secretVersion, greenRev, workerVersion, lambdaVersion = `{ LOG_LEVEL = "debug" }`, 2, 3, "2.0.0", "2"
+		vars = map[string]config.Variable{"LOG_LEVEL": config.StringVariable("debug")}
+		secretVersion, greenRev, workerVersion, lambdaVersion = 2, 3, "2.0.0", "2"
 		blue, green = 0, 100
 	}
-	slot := func(name string, rev int, tg string) string {
-		return fmt.Sprintf(`
-resource "golive_deployment" "api_%[1]s" {
-  environment = golive_environment.dev.id
-  service     = "api"
-  version     = "%[2]d.0.0"
-  slot        = %[1]q
-  ecs {
-    cluster_arn         = %[3]q
-    task_definition_arn = %[4]q
-    launch_type         = "EC2"
-    load_balancer {
-      target_group_arn = %[5]q
-      container_name   = "api"
-      container_port   = 8080
-    }
-  }
-  verify {
-    target_health = true
-    alarms        = ["api-5xx"]
-    http {
-      url       = "%[6]s/healthz"
-      interval  = "100ms"
-      successes = 1
-    }
-  }
-}
-`, name, rev, f.cluster, f.revs[rev-1], tg, hook)
+	return config.Variables{
+		"cluster_arn":           config.StringVariable(f.cluster),
+		"blue_task_definition":  config.StringVariable(f.revs[0]),
+		"green_task_definition": config.StringVariable(f.revs[greenRev-1]),
+		"green_version":         config.StringVariable(fmt.Sprintf("%d.0.0", greenRev)),
+		"blue_target_group":     config.StringVariable(lb.Blue),
+		"green_target_group":    config.StringVariable(lb.Green),
+		"listener_arn":          config.StringVariable(lb.Listener),
+		"function_name":         config.StringVariable(function),
+		"lambda_version":        config.StringVariable(lambdaVersion),
+		"worker_version":        config.StringVariable(workerVersion),
+		"zone_id":               config.StringVariable(zone),
+		"topic_arn":             config.StringVariable(topic),
+		"hook_url":              config.StringVariable(hook),
+		"variables":             config.MapVariable(vars),
+		"secret_version":        config.IntegerVariable(secretVersion),
+		"blue_weight":           config.IntegerVariable(blue),
+		"green_weight":          config.IntegerVariable(green),
 	}
-	gates := fmt.Sprintf(`
-  strategy {
-    canary {
-      steps = [50]
-      bake  = "1s"
-    }
-  }
-  rollback {
-    alarms        = ["api-5xx"]
-    poll_interval = "1s"
-    http {
-      url = "%s/healthz"
-    }
-  }
-`, hook)
-	return fmt.Sprintf(`
-resource "golive_environment" "dev" {
-  application        = "shop"
-  name               = "dev"
-  variables          = %[1]s
-  secrets_wo         = { TOKEN = "s%[2]d" }
-  secrets_wo_version = %[2]d
-  notify {
-    sns_topic_arn = %[3]q
-    webhook_url   = "%[4]s/events"
-  }
-}
-`, vars, secretVersion, topic, hook) + slot("blue", 1, lb.Blue) + slot("green", greenRev, lb.Green) + fmt.Sprintf(`
-resource "golive_traffic_split" "api" {
-  environment = golive_environment.dev.id
-  service     = "api"
-  alb {
-    listener_arn = %[1]q
-  }
-  destination {
-    name       = "blue"
-    deployment = golive_deployment.api_blue.id
-    weight     = %[2]d
-  }
-  destination {
-    name       = "green"
-    deployment = golive_deployment.api_green.id
-    weight     = %[3]d
-  }
-  %[4]s
-}
-
-resource "golive_deployment" "worker" {
-  environment = golive_environment.dev.id
-  service     = "worker"
-  version     = %[5]q
-  lambda {
-    function_name = %[6]q
-    version       = %[7]q
-  }
-}
-
-resource "golive_traffic_split" "worker" {
-  environment = golive_environment.dev.id
-  service     = "worker"
-  lambda_alias {
-    function_name = %[6]q
-    alias         = "stable"
-  }
-  destination {
-    name   = "v1"
-    target = "1"
-    weight = %[2]d
-  }
-  destination {
-    name   = "v2"
-    target = "2"
-    weight = %[3]d
-  }
-  %[4]s
-  depends_on = [golive_deployment.worker]
-}
-
-resource "golive_traffic_split" "web" {
-  environment = golive_environment.dev.id
-  service     = "web"
-  route53 {
-    zone_id = %[8]q
-    name    = "web.example.com"
-    type    = "CNAME"
-    ttl     = 1
-  }
-  destination {
-    name   = "blue"
-    target = "blue.example.com"
-    weight = %[2]d
-  }
-  destination {
-    name   = "green"
-    target = "green.example.com"
-    weight = %[3]d
-  }
-  %[4]s
-}
-
-data "golive_environment" "dev" {
-  id = golive_environment.dev.id
-}
-
-data "golive_release" "api" {
-  environment = golive_environment.dev.id
-  service     = "api"
-  depends_on  = [golive_traffic_split.api]
-}
-
-data "golive_history" "dev" {
-  environment = golive_environment.dev.id
-  depends_on  = [golive_traffic_split.api, golive_traffic_split.worker, golive_traffic_split.web]
-}
-
-data "golive_delivery_metrics" "dev" {
-  environment = golive_environment.dev.id
-  depends_on  = [golive_traffic_split.api]
-}
-`, lb.Listener, blue, green, gates, workerVersion, function, lambdaVersion, zone)
 }

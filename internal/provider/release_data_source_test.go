@@ -2,9 +2,9 @@ package provider_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -24,55 +24,13 @@ func TestAccRelease_lambdaSlotDestinations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := func(blue, green int) string {
-		return e.providerBlock() + devEnv + fmt.Sprintf(`
-resource "golive_deployment" "blue" {
-  environment = golive_environment.dev.id
-  service     = "api"
-  version     = "1.0.0"
-  slot        = "blue"
-  lambda {
-    function_name = %[1]q
-    version       = "1"
-  }
-}
-
-resource "golive_deployment" "green" {
-  environment = golive_environment.dev.id
-  service     = "api"
-  version     = "2.0.0"
-  slot        = "green"
-  lambda {
-    function_name = %[1]q
-    version       = "2"
-  }
-}
-
-resource "golive_traffic_split" "api" {
-  environment = golive_environment.dev.id
-  service     = "api"
-  lambda_alias {
-    function_name = %[1]q
-    alias         = "stable"
-  }
-  destination {
-    name       = "blue"
-    deployment = golive_deployment.blue.id
-    weight     = %[2]d
-  }
-  destination {
-    name       = "green"
-    deployment = golive_deployment.green.id
-    weight     = %[3]d
-  }
-}
-
-data "golive_release" "api" {
-  environment = golive_environment.dev.id
-  service     = "api"
-  depends_on  = [golive_traffic_split.api]
-}
-`, fn.Function, blue, green)
+	cfg := e.providerBlock() + devEnv + testConfig(t, "main.tf")
+	weights := func(blue, green int) config.Variables {
+		return config.Variables{
+			"function_name": config.StringVariable(fn.Function),
+			"blue_weight":   config.IntegerVariable(blue),
+			"green_weight":  config.IntegerVariable(green),
+		}
 	}
 	release := func(slot, version string) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
@@ -100,7 +58,8 @@ data "golive_release" "api" {
 				// The deployments are created in this apply, so the plan
 				// cannot key live weights by them yet: the steps are
 				// unknown until apply, not an error.
-				Config: cfg(100, 0),
+				Config:          cfg,
+				ConfigVariables: weights(100, 0),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectUnknownValue("golive_traffic_split.api", tfjsonpath.New("planned_steps")),
 				}},
@@ -108,11 +67,12 @@ data "golive_release" "api" {
 			{
 				// The data source reads after the previous step's apply.
 				PreConfig:         alias("1"),
-				Config:            cfg(100, 0),
+				Config:            cfg,
+				ConfigVariables:   weights(100, 0),
 				ConfigStateChecks: release("blue", "1.0.0"),
 			},
-			{Config: cfg(0, 100)},
-			{PreConfig: alias("2"), Config: cfg(0, 100), ConfigStateChecks: release("green", "2.0.0")},
+			{Config: cfg, ConfigVariables: weights(0, 100)},
+			{PreConfig: alias("2"), Config: cfg, ConfigVariables: weights(0, 100), ConfigStateChecks: release("green", "2.0.0")},
 		},
 	})
 }
