@@ -426,6 +426,10 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	timeout, d := state.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	env, service, slot := state.Environment.ValueString(), state.Service.ValueString(), state.slotName()
 	rel, err := r.data.reads.Release(ctx, env, service)
 	if errors.Is(err, ledger.ErrNotFound) {
@@ -468,6 +472,10 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeployTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	c := r.decode(ctx, state, &resp.Diagnostics)
 	summary := fmt.Sprintf("deleting golive deployment (%s)", c.id())
 	if c.ecs != nil {

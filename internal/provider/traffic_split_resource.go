@@ -167,6 +167,10 @@ func (r *trafficSplitResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	c := state.decode(ctx, &resp.Diagnostics)
 	summary := fmt.Sprintf("deleting golive traffic split (%s)", c.id())
 	// Traffic stays as it is: removing golive's management must never cut a
