@@ -80,9 +80,10 @@ type Live struct {
 	// Owner is the golive deployment id in the service's golive:deployment
 	// tag, "" when it has none (or the tags were not read).
 	Owner string
-	// Settings are the live settings, in the terms of ECSService, so a
-	// change made outside Terraform shows as drift.
+	// Settings are the live settings, in the terms of ECSService.
 	Settings ECSService
+
+	svc ecstypes.Service // the DescribeServices answer, for Reconcile
 }
 
 // ErrServiceNotFound says the service does not exist (or was deleted).

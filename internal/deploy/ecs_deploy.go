@@ -35,11 +35,11 @@ type Applied struct {
 
 // Deploy makes the slot's service look like s on behalf of golive
 // deployment id. A missing service is created, tagged OwnerTag = id. An
-// existing one is changed only when its OwnerTag names id, or when adopt is
-// set (it is then tagged first); otherwise Deploy fails with a
+// existing one is changed only when its OwnerTag names id or claim allows
+// it (it is then tagged first); otherwise Deploy fails with a
 // *NotOwnedError and changes nothing. An update sends every setting ECS
 // changes in place, and the desired count unless s is autoscaled.
-func (e *ECS) Deploy(ctx context.Context, id string, s ECSService, adopt bool) (*Applied, error) {
+func (e *ECS) Deploy(ctx context.Context, id string, s ECSService, claim Claim) (*Applied, error) {
 	tags := maps.Clone(s.Tags)
 	if tags == nil {
 		tags = map[string]string{}
@@ -58,7 +58,7 @@ func (e *ECS) Deploy(ctx context.Context, id string, s ECSService, adopt bool) (
 	if err != nil {
 		return nil, err
 	}
-	adopting, err := checkOwner(*live, s.Cluster, id, adopt)
+	adopting, err := checkOwner(*live, s.Cluster, id, claim)
 	if err != nil {
 		return nil, err
 	}

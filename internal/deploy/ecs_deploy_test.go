@@ -22,7 +22,7 @@ func TestECSDeploy_createsServiceTaggedAsOwned(t *testing.T) {
 	f := newSlotFixture(t)
 	s := f.service(1)
 	s.PlatformVersion, s.PropagateTags, s.Tags = "1.4.0", "TASK_DEFINITION", map[string]string{"team": "shop"}
-	a, err := f.deployer.Deploy(ctx, greenID, s, false)
+	a, err := f.deployer.Deploy(ctx, greenID, s, deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestECSDeploy_createsServiceTaggedAsOwned(t *testing.T) {
 		t.Fatalf("service after create: %+v", live)
 	}
 	// Deploying again as the same deployment is an update, not a refusal.
-	a, err = f.deployer.Deploy(ctx, greenID, f.service(2), false)
+	a, err = f.deployer.Deploy(ctx, greenID, f.service(2), deploy.ClaimTag)
 	if err != nil || a.Created || a.PreviousTaskDefinition != f.revs[0] {
 		t.Fatalf("second deploy: %+v, %v", a, err)
 	}
@@ -58,7 +58,7 @@ func TestECSDeploy_refusesServiceItDoesNotOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.deployer.Deploy(ctx, greenID, f.service(2), false)
+	_, err = f.deployer.Deploy(ctx, greenID, f.service(2), deploy.ClaimTag)
 	var no *deploy.NotOwnedError
 	if !errors.As(err, &no) || no.Owner != "" {
 		t.Fatalf("deploy over an untagged service: %v", err)
@@ -81,7 +81,7 @@ func TestECSDeploy_refusesServiceItDoesNotOwn(t *testing.T) {
 		Tags: []ecstypes.Tag{{Key: aws.String(deploy.OwnerTag), Value: aws.String("shop/staging/api/green")}}}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.deployer.Deploy(ctx, greenID, f.service(2), false)
+	_, err = f.deployer.Deploy(ctx, greenID, f.service(2), deploy.ClaimTag)
 	if !errors.As(err, &no) || no.Owner != "shop/staging/api/green" || !strings.Contains(err.Error(), "it belongs to golive deployment shop/staging/api/green") {
 		t.Fatalf("deploy over another deployment's service: %v", err)
 	}
@@ -101,7 +101,7 @@ func TestECSDeploy_adoptTakesOverAndUndoGivesBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	arn := aws.ToString(made.Service.ServiceArn)
-	a, err := f.deployer.Deploy(ctx, greenID, f.service(2), true)
+	a, err := f.deployer.Deploy(ctx, greenID, f.service(2), deploy.ClaimAdopt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,12 +136,12 @@ func TestECSDeploy_updateSendsEverySettingAndUndoRestores(t *testing.T) {
 	f := newSlotFixture(t)
 	first := f.service(1)
 	first.PlatformVersion, first.HealthCheckGracePeriod, first.PropagateTags = "1.4.0", 30*time.Second, "SERVICE"
-	if _, err := f.deployer.Deploy(ctx, greenID, first, false); err != nil {
+	if _, err := f.deployer.Deploy(ctx, greenID, first, deploy.ClaimTag); err != nil {
 		t.Fatal(err)
 	}
 	// moto keeps only some settings of CreateService; an update it keeps
 	// whole, so put the first settings in place through an update.
-	a, err := f.deployer.Deploy(ctx, greenID, first, false)
+	a, err := f.deployer.Deploy(ctx, greenID, first, deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestECSDeploy_updateSendsEverySettingAndUndoRestores(t *testing.T) {
 	if reason := deploy.ReplacementReason(first, second); reason != "" {
 		t.Fatalf("premise: every change is in place, got %q", reason)
 	}
-	a, err = f.deployer.Deploy(ctx, greenID, second, false)
+	a, err = f.deployer.Deploy(ctx, greenID, second, deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestECSDeploy_autoscaledKeepsTheLiveCount(t *testing.T) {
 	f := newSlotFixture(t)
 	s := f.service(1)
 	s.Autoscaled = true
-	if _, err := f.deployer.Deploy(ctx, greenID, s, false); err != nil {
+	if _, err := f.deployer.Deploy(ctx, greenID, s, deploy.ClaimTag); err != nil {
 		t.Fatal(err)
 	}
 	if live := f.describe(t, "api-green"); live.DesiredCount != 2 {
@@ -206,7 +206,7 @@ func TestECSDeploy_autoscaledKeepsTheLiveCount(t *testing.T) {
 	}
 	s = f.service(2)
 	s.Autoscaled = true
-	a, err := f.deployer.Deploy(ctx, greenID, s, false)
+	a, err := f.deployer.Deploy(ctx, greenID, s, deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestECSDeploy_undoDeletesWhatItCreated(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newSlotFixture(t)
-	a, err := f.deployer.Deploy(ctx, greenID, f.service(1), false)
+	a, err := f.deployer.Deploy(ctx, greenID, f.service(1), deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,36 @@ func TestECSDeploy_undoDeletesWhatItCreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A new first deployment creates it again.
-	if a, err := f.deployer.Deploy(ctx, greenID, f.service(1), false); err != nil || !a.Created {
+	if a, err := f.deployer.Deploy(ctx, greenID, f.service(1), deploy.ClaimTag); err != nil || !a.Created {
 		t.Fatalf("deploy after delete: %+v, %v", a, err)
+	}
+}
+
+// A service Terraform already tracks but golive never tagged (made by a
+// golive release before ownership tags) is tagged and updated, without an
+// adoption; one tagged for another deployment is still refused.
+func TestECSDeploy_trackedUntaggedServiceIsTagged(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newSlotFixture(t)
+	made, err := f.ecs.CreateService(ctx, &ecs.CreateServiceInput{Cluster: aws.String(f.cluster), ServiceName: aws.String("api-green"),
+		TaskDefinition: aws.String(f.revs[0]), DesiredCount: aws.Int32(1), LaunchType: ecstypes.LaunchTypeEc2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := f.deployer.Deploy(ctx, greenID, f.service(2), deploy.ClaimTracked)
+	if err != nil || a.Adopted || a.Created {
+		t.Fatalf("tracked deploy: %+v, %v", a, err)
+	}
+	if got := f.tags(t, aws.ToString(made.Service.ServiceArn)); got[deploy.OwnerTag] != greenID {
+		t.Fatalf("tags %v", got)
+	}
+	if _, err := f.ecs.TagResource(ctx, &ecs.TagResourceInput{ResourceArn: made.Service.ServiceArn,
+		Tags: []ecstypes.Tag{{Key: aws.String(deploy.OwnerTag), Value: aws.String("shop/staging/api/green")}}}); err != nil {
+		t.Fatal(err)
+	}
+	var no *deploy.NotOwnedError
+	if _, err := f.deployer.Deploy(ctx, greenID, f.service(3), deploy.ClaimTracked); !errors.As(err, &no) {
+		t.Fatalf("tracked deploy over another deployment's service: %v", err)
 	}
 }

@@ -31,18 +31,35 @@ func (e *NotOwnedError) Error() string {
 		"it changes its settings and deletes it on destroy); otherwise choose another service_name or slot", e.Service, e.Cluster, whose)
 }
 
+// Claim is what entitles a deployment to change an existing ECS service.
+type Claim int
+
+const (
+	// ClaimTag: only a service whose OwnerTag names the deployment.
+	ClaimTag Claim = iota
+	// ClaimAdopt (adopt = true): any existing service; one not tagged for
+	// the deployment is adopted (tagged, and recorded as adopted).
+	ClaimAdopt
+	// ClaimTracked: Terraform state already holds the deployment and its
+	// service. An untagged service was created by a golive release that
+	// did not tag yet: it is tagged now. One tagged for another
+	// deployment is refused.
+	ClaimTracked
+)
+
 // checkOwner decides whether deployment id may change the existing service
-// s: it owns it when the service's OwnerTag names id; otherwise only adopt
-// allows it. It reports whether the service is being adopted.
-func checkOwner(s ecstypes.Service, cluster, id string, adopt bool) (adopting bool, err error) {
+// s, and reports whether it is adopting it.
+func checkOwner(s ecstypes.Service, cluster, id string, claim Claim) (adopting bool, err error) {
 	owner := liveOf(s).Owner
-	if owner == id && id != "" {
+	switch {
+	case owner == id && id != "":
+		return false, nil
+	case claim == ClaimAdopt:
+		return true, nil
+	case claim == ClaimTracked && owner == "":
 		return false, nil
 	}
-	if !adopt {
-		return false, &NotOwnedError{Cluster: cluster, Service: aws.ToString(s.ServiceName), Owner: owner}
-	}
-	return true, nil
+	return false, &NotOwnedError{Cluster: cluster, Service: aws.ToString(s.ServiceName), Owner: owner}
 }
 
 // tag adds or changes the tags of the service that differ from want (the

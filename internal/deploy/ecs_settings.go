@@ -197,7 +197,7 @@ func sameCapacityProviders(a, b []CapacityProvider) bool {
 // liveOf is what a DescribeServices answer says of one service.
 func liveOf(s ecstypes.Service) *Live {
 	l := &Live{ARN: aws.ToString(s.ServiceArn), TaskDefinition: aws.ToString(s.TaskDefinition), DesiredCount: s.DesiredCount,
-		RunningCount: s.RunningCount, Deployments: len(s.Deployments), Settings: settingsOf(s)}
+		RunningCount: s.RunningCount, Deployments: len(s.Deployments), Settings: settingsOf(s), svc: s}
 	for _, t := range s.Tags {
 		if aws.ToString(t.Key) == OwnerTag {
 			l.Owner = aws.ToString(t.Value)

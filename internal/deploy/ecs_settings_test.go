@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -135,5 +136,44 @@ func TestSettingsOf(t *testing.T) {
 	}
 	if l := liveOf(s); l.Owner != "shop/prod/api/green" {
 		t.Fatalf("owner %q", l.Owner)
+	}
+}
+
+func TestReconcile(t *testing.T) {
+	configured := wantSlot(ECSService{PlatformVersion: "LATEST", PropagateTags: "SERVICE"})
+	configured.TaskDefinition, configured.Subnets = "api:2", []string{"subnet-1", "subnet-2"}
+	live := &Live{svc: ecstypes.Service{TaskDefinition: aws.String("arn:aws:ecs:us-east-1:123456789012:task-definition/api:2"), DesiredCount: 3,
+		LaunchType: ecstypes.LaunchTypeFargate, PlatformVersion: aws.String("LATEST"), PropagateTags: ecstypes.PropagateTagsService,
+		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: []string{"subnet-2", "subnet-1"},
+			SecurityGroups: []string{"sg-1"}, AssignPublicIp: ecstypes.AssignPublicIpDisabled}},
+		LoadBalancers:                 []ecstypes.LoadBalancer{{TargetGroupArn: aws.String("arn:tg/green"), ContainerName: aws.String("api"), ContainerPort: aws.Int32(8080)}},
+		HealthCheckGracePeriodSeconds: aws.Int32(90),
+		DeploymentConfiguration:       &ecstypes.DeploymentConfiguration{DeploymentCircuitBreaker: &ecstypes.DeploymentCircuitBreaker{Enable: true, Rollback: true}}}}
+	live.Settings = settingsOf(live.svc)
+	if got := live.Reconcile(configured); !reflect.DeepEqual(got, configured) {
+		t.Fatalf("no drift, but Reconcile = %+v\nwant %+v", got, configured)
+	}
+
+	// Changed outside Terraform: each shows.
+	live.svc.TaskDefinition, live.svc.DesiredCount = aws.String("arn:aws:ecs:us-east-1:123456789012:task-definition/api:1"), 9
+	live.svc.NetworkConfiguration.AwsvpcConfiguration.Subnets = []string{"subnet-3"}
+	live.svc.HealthCheckGracePeriodSeconds, live.svc.EnableExecuteCommand = aws.Int32(5), true
+	live.svc.DeploymentConfiguration.DeploymentCircuitBreaker.Enable = false
+	live.svc.LoadBalancers = nil
+	live.Settings = settingsOf(live.svc)
+	got := live.Reconcile(configured)
+	if got.TaskDefinition != "arn:aws:ecs:us-east-1:123456789012:task-definition/api:1" || got.DesiredCount != 9 || got.Subnets[0] != "subnet-3" ||
+		got.HealthCheckGracePeriod != 5*time.Second || !got.EnableExecuteCommand || got.CircuitBreaker || got.LoadBalancer != nil {
+		t.Fatalf("drift not shown: %+v", got)
+	}
+	// Autoscaled: the count is never drift.
+	configured.Autoscaled = true
+	if got := live.Reconcile(configured); got.DesiredCount != 3 {
+		t.Fatalf("autoscaled count reconciled to %d", got.DesiredCount)
+	}
+	// Left out of the answer (moto's CreateService drops these): configured stays.
+	live.svc.HealthCheckGracePeriodSeconds, live.svc.DeploymentConfiguration = nil, nil
+	if got := live.Reconcile(configured); got.HealthCheckGracePeriod != 90*time.Second || !got.CircuitBreaker {
+		t.Fatalf("unreported settings changed: %+v", got)
 	}
 }

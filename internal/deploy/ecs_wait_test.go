@@ -122,7 +122,7 @@ func TestWaitRollout_followsTheDeploymentUntilCompleted(t *testing.T) {
 	f := newSlotFixture(t)
 	sim := &rolloutSim{states: []string{"COMPLETED"}}
 	f.throughProxy(t, sim.rewrite)
-	a, err := f.deployer.Deploy(context.Background(), greenID, f.service(1), false)
+	a, err := f.deployer.Deploy(context.Background(), greenID, f.service(1), deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestWaitRollout_failedListsStoppedTasks(t *testing.T) {
 	sim := &rolloutSim{states: []string{"COMPLETED", "IN_PROGRESS", "FAILED"}, reason: "ECS deployment circuit breaker: tasks failed to start.",
 		event: "(service api-green) (deployment ecs-svc/1) deployment failed: tasks failed to start."}
 	f.throughProxy(t, sim.rewrite)
-	a, err := f.deployer.Deploy(context.Background(), greenID, f.service(1), false)
+	a, err := f.deployer.Deploy(context.Background(), greenID, f.service(1), deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestWaitRollout_timesOut(t *testing.T) {
 	f := newSlotFixture(t)
 	sim := &rolloutSim{states: []string{"IN_PROGRESS"}}
 	f.throughProxy(t, sim.rewrite)
-	a, err := f.deployer.Deploy(context.Background(), greenID, f.service(1), false)
+	a, err := f.deployer.Deploy(context.Background(), greenID, f.service(1), deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestPipelineOnECS_failedRolloutPutsBack(t *testing.T) {
 	f := newSlotFixture(t)
 	sim := &rolloutSim{states: []string{"COMPLETED"}, reason: "ECS deployment circuit breaker: tasks failed to start."}
 	f.throughProxy(t, sim.rewrite)
-	if _, err := f.deployer.Deploy(ctx, greenID, f.service(1), false); err != nil {
+	if _, err := f.deployer.Deploy(ctx, greenID, f.service(1), deploy.ClaimTag); err != nil {
 		t.Fatal(err)
 	}
 	sim.mu.Lock()

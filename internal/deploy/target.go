@@ -37,7 +37,7 @@ type ECSTarget struct {
 	ECS     *ECS
 	Service ECSService
 	ID      string // the golive deployment id, the value of OwnerTag
-	Adopt   bool   // take over an existing service golive did not create
+	Claim   Claim  // what entitles it to an existing service
 	// Wait follows the rollout until it completes (wait_for_steady_state).
 	Wait bool
 	// WaitTimeout bounds the wait; 0 waits until ctx's deadline (10m
@@ -49,7 +49,7 @@ type ECSTarget struct {
 
 // Apply deploys the service (ECS.Deploy).
 func (t *ECSTarget) Apply(ctx context.Context) (Change, error) {
-	a, err := t.ECS.Deploy(ctx, t.ID, t.Service, t.Adopt)
+	a, err := t.ECS.Deploy(ctx, t.ID, t.Service, t.Claim)
 	if a == nil {
 		return nil, err
 	}
