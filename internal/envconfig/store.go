@@ -3,6 +3,11 @@
 //
 //	/golive/<application>/<environment>/vars/<KEY>     String
 //	/golive/<application>/<environment>/secrets/<KEY>  SecureString
+//
+// and, beside them, what golive itself needs but must keep secret, which
+// applications are not given:
+//
+//	/golive/<application>/<environment>/notify/webhook_secret  SecureString
 package envconfig
 
 import (
@@ -24,10 +29,15 @@ type Kind string
 const (
 	Variables Kind = "vars"
 	Secrets   Kind = "secrets"
+	// Notify holds the secrets of the environment's notify block.
+	Notify Kind = "notify"
 )
 
+// WebhookSecret is the Notify key of the secret that signs webhook bodies.
+const WebhookSecret = "webhook_secret"
+
 func (k Kind) paramType() types.ParameterType {
-	if k == Secrets {
+	if k == Secrets || k == Notify {
 		return types.ParameterTypeSecureString
 	}
 	return types.ParameterTypeString
@@ -60,6 +70,7 @@ func (s *Store) Name(kind Kind, key string) string { return s.Root() + string(ki
 type Snapshot struct {
 	Variables  map[string]string
 	SecretKeys []string
+	NotifyKeys []string
 }
 
 // Read lists every parameter under the environment's root.
@@ -86,10 +97,13 @@ func (s *Store) Read(ctx context.Context) (Snapshot, error) {
 				snap.Variables[key] = aws.ToString(prm.Value)
 			case Secrets:
 				snap.SecretKeys = append(snap.SecretKeys, key)
+			case Notify:
+				snap.NotifyKeys = append(snap.NotifyKeys, key)
 			}
 		}
 	}
 	sort.Strings(snap.SecretKeys)
+	sort.Strings(snap.NotifyKeys)
 	return snap, nil
 }
 
@@ -174,7 +188,28 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 	for _, k := range snap.SecretKeys {
 		names = append(names, s.Name(Secrets, k))
 	}
+	for _, k := range snap.NotifyKeys {
+		names = append(names, s.Name(Notify, k))
+	}
 	return s.deleteNames(ctx, names)
+}
+
+// ErrNoSecret is returned by ReadSecret when the parameter does not exist.
+var ErrNoSecret = errors.New("no such secret")
+
+// ReadSecret returns the decrypted value of a SecureString parameter. It is
+// for golive's own use of a secret (signing webhooks); errors never carry
+// the value.
+func (s *Store) ReadSecret(ctx context.Context, kind Kind, key string) (string, error) {
+	out, err := s.ssm.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(s.Name(kind, key)), WithDecryption: aws.Bool(true)})
+	var missing *types.ParameterNotFound
+	switch {
+	case errors.As(err, &missing):
+		return "", fmt.Errorf("reading parameter %s: %w", s.Name(kind, key), ErrNoSecret)
+	case err != nil:
+		return "", fmt.Errorf("reading parameter %s: %w", s.Name(kind, key), err)
+	}
+	return aws.ToString(out.Parameter.Value), nil
 }
 
 func (s *Store) deleteNames(ctx context.Context, names []string) error {
