@@ -215,3 +215,15 @@ func TestAnEmptyApplicationRenders(t *testing.T) {
 		t.Fatal("an application without environments should say so")
 	}
 }
+
+func TestCrowdedMarkersMoveToRowsAboveAndBelowTheLane(t *testing.T) {
+	var l laneStack
+	var got []float64
+	for _, x := range []float64{100, 102, 104, 106, 130} {
+		got = append(got, l.offset(x))
+	}
+	want := []float64{0, -10, 10, 0, 0}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("offsets %v, want %v", got, want)
+	}
+}

@@ -71,10 +71,39 @@ func newTimeline(events []ledger.Event, xs timeScale) Timeline {
 	tl.Height = laneTop + laneHeight*float64(len(lanes)) + axisHeight
 	tl.XTicks = xs.ticks(6)
 	tl.Spans = spans(events, xs, laneY)
+	stack := map[string]*laneStack{}
 	for _, e := range events {
-		tl.Markers = append(tl.Markers, marker(e, xs.x(e.At), laneY[laneOf(e)]))
+		lane := laneOf(e)
+		if stack[lane] == nil {
+			stack[lane] = &laneStack{}
+		}
+		x := xs.x(e.At)
+		tl.Markers = append(tl.Markers, marker(e, x, laneY[lane]+stack[lane].offset(x)))
 	}
 	return tl
+}
+
+// Markers closer than markerGap to the previous one of their row move to a
+// row above or below the lane's line, so a burst of events (a canary's
+// steps within seconds) stays readable.
+const markerGap = 11
+
+var markerRows = []float64{0, -10, 10}
+
+// laneStack remembers where each row of a lane last drew a marker.
+type laneStack struct{ last [3]*float64 }
+
+// offset is the vertical offset of a marker at x: the first row with room,
+// or the lane's line when every row is crowded.
+func (l *laneStack) offset(x float64) float64 {
+	for i, prev := range l.last {
+		if prev == nil || x-*prev >= markerGap {
+			l.last[i] = &x
+			return markerRows[i]
+		}
+	}
+	l.last[0] = &x
+	return 0
 }
 
 func laneOf(e ledger.Event) string {
