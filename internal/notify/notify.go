@@ -60,7 +60,12 @@ type Notifier struct {
 	WebhookFormat string
 	// WebhookSecret, when set, signs every webhook body (see Sign).
 	WebhookSecret Secret
-	HTTP          *http.Client
+	// WebhookSecretFrom, when set and WebhookSecret is not, gives the
+	// secret at the first webhook delivery (golive reads it from SSM when
+	// it sends an event). A failure fails that delivery: a webhook that
+	// expects signed bodies is never sent an unsigned one.
+	WebhookSecretFrom func(ctx context.Context) (Secret, error)
+	HTTP              *http.Client
 	// Attempts per webhook or event bus delivery (default 4), the first
 	// backoff (default 1s, doubling) and the timeout of each webhook
 	// attempt (default 5s).
@@ -70,7 +75,8 @@ type Notifier struct {
 	// OnFailure hears about every delivery that finally failed. May be nil.
 	OnFailure func(target string, e ledger.Event, err error)
 
-	wg sync.WaitGroup
+	wg       sync.WaitGroup
+	secretMu sync.Mutex
 }
 
 // Notify delivers e in the background; it returns at once.

@@ -66,6 +66,9 @@ func RedactURL(raw string) string {
 
 // webhook delivers e to the webhook in its format.
 func (n *Notifier) webhook(ctx context.Context, e ledger.Event, payload []byte) error {
+	if err := n.loadSecret(ctx); err != nil {
+		return fmt.Errorf("signing %s for %s: %w", e.Kind, RedactURL(n.WebhookURL), err)
+	}
 	body := payload
 	if n.WebhookFormat == FormatSlack {
 		var err error
@@ -74,6 +77,25 @@ func (n *Notifier) webhook(ctx context.Context, e ledger.Event, payload []byte) 
 		}
 	}
 	return n.post(ctx, e, body)
+}
+
+// loadSecret reads the secret through WebhookSecretFrom once; a failure is
+// not kept, so the next event asks again.
+func (n *Notifier) loadSecret(ctx context.Context) error {
+	n.secretMu.Lock()
+	defer n.secretMu.Unlock()
+	if n.WebhookSecret != "" || n.WebhookSecretFrom == nil {
+		return nil
+	}
+	s, err := n.WebhookSecretFrom(ctx)
+	if err != nil {
+		return err
+	}
+	if s == "" {
+		return errors.New("the webhook secret is empty")
+	}
+	n.WebhookSecret = s
+	return nil
 }
 
 // post delivers to the webhook, retrying network errors, 429 and 5xx with
@@ -127,6 +149,12 @@ func (n *Notifier) retry(ctx context.Context, try func(attempt, attempts int) (r
 	return last
 }
 
+func (n *Notifier) secret() Secret {
+	n.secretMu.Lock()
+	defer n.secretMu.Unlock()
+	return n.WebhookSecret
+}
+
 func (n *Notifier) postOnce(ctx context.Context, client *http.Client, timeout time.Duration, e ledger.Event, body []byte) (retry bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -138,8 +166,8 @@ func (n *Notifier) postOnce(ctx context.Context, client *http.Client, timeout ti
 	req.Header.Set("User-Agent", "golive-notify")
 	req.Header.Set("X-Golive-Event", e.Kind)
 	req.Header.Set("X-Golive-Schema", Schema)
-	if n.WebhookSecret != "" {
-		req.Header.Set(SignatureHeader, Sign(n.WebhookSecret, body))
+	if secret := n.secret(); secret != "" {
+		req.Header.Set(SignatureHeader, Sign(secret, body))
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -206,5 +207,33 @@ func TestSlackMessageLimits(t *testing.T) {
 	}
 	if n := len([]rune(msg.Blocks[1].Text.Text)); n != 3000 || !strings.HasSuffix(msg.Blocks[1].Text.Text, "…") {
 		t.Fatalf("section of %d characters, Slack allows 3000", n)
+	}
+}
+
+func TestWebhookSecretFrom(t *testing.T) {
+	t.Parallel()
+	r := newReceiver(t)
+	reads := 0
+	var fail error = errors.New("reading parameter /golive/shop/prod/notify/webhook_secret: AccessDeniedException")
+	n := &notify.Notifier{WebhookURL: r.server.URL, WebhookSecretFrom: func(context.Context) (notify.Secret, error) {
+		reads++
+		if fail != nil {
+			return "", fail
+		}
+		return "from-ssm", nil
+	}}
+	// Not sent unsigned when the secret cannot be read.
+	err := n.Deliver(context.Background(), event)
+	if err == nil || !strings.Contains(err.Error(), "signing rolled_back for "+r.server.URL+": reading parameter") || len(r.bodies) != 0 {
+		t.Fatalf("unreadable secret: %v, %d deliveries", err, len(r.bodies))
+	}
+	fail = nil
+	for range 2 {
+		if err := n.Deliver(context.Background(), event); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reads != 2 || len(r.bodies) != 2 || !notify.VerifySignature("from-ssm", r.bodies[1], r.headers[1].Get("X-Golive-Signature")) {
+		t.Fatalf("%d reads, %d deliveries, signature %q", reads, len(r.bodies), r.headers[1].Get("X-Golive-Signature"))
 	}
 }
