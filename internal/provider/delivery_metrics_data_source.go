@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/metrics"
 )
 
@@ -87,18 +85,11 @@ func (d *deliveryMetricsDataSource) Read(ctx context.Context, req datasource.Rea
 	if w := m.Window.ValueString(); w != "" {
 		window, _ = time.ParseDuration(w)
 	}
-	now := d.data.now()
-	events, err := d.eventsSince(ctx, env, now.Add(-window))
+	r, err := metrics.Read(ctx, d.data.ledger, env, window, d.data.now())
 	if err != nil {
 		resp.Diagnostics.AddError(summary, err.Error())
 		return
 	}
-	leads, err := d.leadTimes(ctx, env, events)
-	if err != nil {
-		resp.Diagnostics.AddError(summary, err.Error())
-		return
-	}
-	r := metrics.Compute(metrics.Input{Window: window, Now: now, Events: events, LeadTimes: leads})
 	m.Deployments = types.Int64Value(int64(r.Deployments))
 	m.DeploymentFrequency = types.Float64Value(r.DeploymentFrequency)
 	m.Changes = types.Int64Value(int64(r.Changes))
@@ -118,66 +109,4 @@ func durationValues(d time.Duration, ok bool) (types.String, types.Int64) {
 		return types.StringNull(), types.Int64Null()
 	}
 	return types.StringValue(d.Round(time.Second).String()), types.Int64Value(int64(d.Round(time.Second) / time.Second))
-}
-
-func (d *deliveryMetricsDataSource) eventsSince(ctx context.Context, env string, since time.Time) ([]ledger.Event, error) {
-	var all []ledger.Event
-	q := ledger.EventQuery{Environment: env, Since: since, Limit: 1000}
-	for {
-		page, next, err := d.data.ledger.Events(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if next == "" {
-			return all, nil
-		}
-		q.After = next
-	}
-}
-
-// leadTimes follows each verified version back to the first environment of
-// the promotion chain.
-func (d *deliveryMetricsDataSource) leadTimes(ctx context.Context, env string, events []ledger.Event) ([]time.Duration, error) {
-	here, err := d.data.ledger.GetEnvironment(ctx, env)
-	if err != nil {
-		return nil, err
-	}
-	first := here
-	for seen := map[string]bool{here.ID(): true}; first.PromotesFrom != ""; {
-		id := first.Application + "/" + first.PromotesFrom
-		if seen[id] {
-			break // a loop in promotes_from: stop at the last distinct one
-		}
-		seen[id] = true
-		up, err := d.data.ledger.GetEnvironment(ctx, id)
-		if errors.Is(err, ledger.ErrNotFound) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		first = up
-	}
-	var leads []time.Duration
-	done := map[string]bool{}
-	for _, e := range events {
-		key := e.Service + "@" + e.Version
-		if e.Kind != ledger.KindDeploymentVerified || done[key] {
-			continue
-		}
-		done[key] = true
-		v, err := d.data.ledger.GetVerification(ctx, env, e.Service, e.Version)
-		if err != nil || v.Status != ledger.StatusVerified {
-			continue
-		}
-		origin, err := d.data.ledger.GetVerification(ctx, first.ID(), e.Service, e.Version)
-		if err != nil {
-			continue
-		}
-		if lead := v.VerifiedAt.Sub(origin.FirstDeployedAt); lead >= 0 {
-			leads = append(leads, lead)
-		}
-	}
-	return leads, nil
 }
