@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/detached"
 )
 
 // Applied says what Deploy changed, so that it can be waited on (WaitRollout)
@@ -111,7 +113,7 @@ func (e *ECS) findSettled(ctx context.Context, cluster, name string) (*ecstypes.
 // adoption loses golive's tag). It says what it did, for the error and the
 // ledger.
 func (e *ECS) Undo(ctx context.Context, a *Applied, timeout time.Duration) (string, error) {
-	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	uctx, cancel := detached.WithTimeout(ctx, timeout)
 	defer cancel()
 	if a.Created {
 		if err := e.startDelete(uctx, a.Cluster, a.Service); err != nil {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/detached"
 )
 
 // RolloutError says why an ECS deployment did not complete: ECS marked it
@@ -166,7 +168,7 @@ const maxEvents = 5
 func (e *ECS) rolloutError(ctx context.Context, a *Applied, s ecstypes.Service, r rolloutState, timedOut bool, timeout time.Duration) error {
 	re := &RolloutError{Service: a.Service, Deployment: r.deployment, TimedOut: timedOut, Timeout: timeout, Reason: r.reason}
 	if re.Deployment != "" {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		rctx, cancel := detached.WithTimeout(ctx, detached.CallTimeout)
 		defer cancel()
 		stopped, err := e.stoppedTasks(rctx, a.Cluster, re.Deployment)
 		if err != nil {

@@ -218,7 +218,7 @@ func TestPipelineOnECS_failedRolloutPutsBack(t *testing.T) {
 	if live := f.describe(t, "api-green"); aws.ToString(live.TaskDefinition) != f.revs[0] {
 		t.Fatalf("service runs %s after the failed rollout, want %s", aws.ToString(live.TaskDefinition), f.revs[0])
 	}
-	if e := pf.recorder.find(ledger.KindRolledBack); e == nil || e.Outcome != ledger.OutcomePutBack {
+	if e := pf.session.find(ledger.KindRolledBack); e == nil || e.Outcome != ledger.OutcomePutBack {
 		t.Fatalf("rolled_back event %+v", e)
 	}
 }

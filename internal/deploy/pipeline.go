@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/change"
+	"github.com/golive-dev/terraform-provider-golive/internal/detached"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 	"github.com/golive-dev/terraform-provider-golive/internal/verify"
@@ -19,11 +21,15 @@ type Ledger interface {
 	SetSlot(ctx context.Context, env, service, slot string, s ledger.Slot) (*ledger.Release, error)
 }
 
-// Recorder records the deployment's events as they happen, in the ledger
-// and to the environment's notify targets (the change session that holds
-// the lock). Its errors are logged and never undo anything.
-type Recorder interface {
+// Session is the change a deployment runs in (a *change.Session, begun by
+// the caller): it holds the environment+service lock, and records the
+// deployment's events in the ledger and announces them. Start records the
+// opening events, Record one event as it happens, End the closing events
+// before it releases the lock. Their failures never undo anything.
+type Session interface {
+	Start(ctx context.Context, o change.Opening) error
 	Record(ctx context.Context, e ledger.Event) error
+	End(ctx context.Context, e change.Ending) []change.Warning
 }
 
 // Hook is a step run before or after verification (HTTPHook, ECSTaskHook);
@@ -64,10 +70,14 @@ type Pipeline struct {
 	// Slot is the ledger record of the slot once verified (destination,
 	// where it runs); Run fills its version, status, time and previous
 	// version.
-	Slot     ledger.Slot
-	Ledger   Ledger
-	Recorder Recorder
-	Now      func() time.Time // default time.Now
+	Slot   ledger.Slot
+	Ledger Ledger
+	// Session is the change the deployment runs in; Run starts and ends it.
+	Session Session
+	// Opening are events recorded with deployment_started before anything
+	// moves, e.g. the overrides that let the deployment through a gate.
+	Opening []ledger.Event
+	Now     func() time.Time // default time.Now
 	// Logf reports progress (tflog in the provider). May be nil.
 	Logf func(format string, args ...any)
 }
@@ -81,35 +91,44 @@ type Outcome struct {
 	// delete it after failing. Keep the deployment in Terraform state, so
 	// that destroy, or the replacement the next apply plans, removes it.
 	Leftover bool
+	// Warnings are what went wrong without failing the deployment (an
+	// event not recorded, a notification not delivered, the lock not
+	// released), from the session's End.
+	Warnings []change.Warning
 }
 
-// ledgerTimeout bounds each ledger write made after a failure, on a
-// context of its own: the run's may have ended.
-const ledgerTimeout = 30 * time.Second
-
-// Run carries out the deployment. It returns the outcome, and an error
-// when the version did not become verified.
-func (p *Pipeline) Run(ctx context.Context) (*Outcome, error) {
+// Run carries out the deployment in its session, which it starts and
+// ends. It returns the outcome, and an error when the version did not
+// become verified.
+func (p *Pipeline) Run(ctx context.Context) (out *Outcome, err error) {
 	r := p.Release
 	p.Release.PreviousVersion = p.previousVersion(ctx)
-	out := &Outcome{PreviousVersion: p.Release.PreviousVersion}
+	out = &Outcome{PreviousVersion: p.Release.PreviousVersion}
+	var closing change.Ending
+	defer func() { out.Warnings = p.Session.End(ctx, closing) }()
 	started := p.now()
-	p.record(ctx, ledger.KindDeploymentStarted, ledger.OutcomeStarted, fmt.Sprintf("slot %s, from %s", r.Slot, orNone(out.PreviousVersion)), "")
+	opening := append(append([]ledger.Event(nil), p.Opening...),
+		p.event(ledger.KindDeploymentStarted, ledger.OutcomeStarted, fmt.Sprintf("slot %s, from %s", r.Slot, orNone(out.PreviousVersion)), ""))
+	if err := p.Session.Start(ctx, change.Opening{Events: opening}); err != nil {
+		p.logf("golive deployment %s: recording its start: %v", r.DeploymentID, err)
+	}
 	p.logf("golive deployment %s: deploying %s@%s to slot %s", r.DeploymentID, r.Service, r.Version, r.Slot)
-	change, err := p.Target.Apply(ctx)
-	if err == nil && change != nil {
-		if what := change.Adopted(); what != "" {
+	applied, err := p.Target.Apply(ctx)
+	if err == nil && applied != nil {
+		if what := applied.Adopted(); what != "" {
 			p.record(ctx, ledger.KindAdopted, ledger.OutcomeSucceeded, what+" taken over by deployment "+r.DeploymentID, "adopt = true")
 		}
-		err = change.Wait(ctx)
+		err = applied.Wait(ctx)
 	}
 	if err == nil {
 		err = p.verify(ctx)
 	}
 	if err != nil {
-		return p.fail(ctx, out, change, err)
+		closing.Events, err = p.fail(ctx, out, applied, err)
+		return out, err
 	}
-	return p.succeed(ctx, out, change, started)
+	closing.Events, err = p.succeed(ctx, out, applied, started)
+	return out, err
 }
 
 // verify runs the before_verify hooks, the gates and the after_verify hooks.
@@ -147,14 +166,15 @@ func (p *Pipeline) runHooks(ctx context.Context, phase string) error {
 	return nil
 }
 
-// fail undoes the change, records why and returns the deployment's error.
-func (p *Pipeline) fail(ctx context.Context, out *Outcome, change Change, cause error) (*Outcome, error) {
+// fail undoes the change, records why, and returns the closing event and
+// the deployment's error.
+func (p *Pipeline) fail(ctx context.Context, out *Outcome, applied Change, cause error) ([]ledger.Event, error) {
 	out.Status = ledger.StatusFailed
 	err := cause
-	if change != nil {
-		what, uerr := change.Undo(ctx)
+	if applied != nil {
+		what, uerr := applied.Undo(ctx)
 		switch {
-		case uerr != nil && change.Created():
+		case uerr != nil && applied.Created():
 			out.Leftover = true
 			err = fmt.Errorf("%w; %v: the service stays in Terraform state, and terraform destroy or the next apply deletes it", cause, uerr)
 			p.record(ctx, ledger.KindRolledBack, ledger.OutcomePutBackFailed, uerr.Error(), cause.Error())
@@ -163,26 +183,26 @@ func (p *Pipeline) fail(ctx context.Context, out *Outcome, change Change, cause 
 			p.record(ctx, ledger.KindRolledBack, ledger.OutcomePutBackFailed, uerr.Error(), cause.Error())
 		default:
 			outcome := ledger.OutcomePutBack
-			if change.Created() {
+			if applied.Created() {
 				outcome = ledger.OutcomeDeleted
 			}
 			err = fmt.Errorf("%w; %s", cause, what)
 			p.record(ctx, ledger.KindRolledBack, outcome, what, cause.Error())
 		}
 	}
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ledgerTimeout)
+	wctx, cancel := detached.WithTimeout(ctx, detached.CallTimeout)
 	defer cancel()
 	r := p.Release
 	if verr := p.Ledger.PutVerification(wctx, ledger.Verification{Environment: r.Environment, Service: r.Service, Version: r.Version,
 		Status: ledger.StatusFailed, Actor: r.Actor}); verr != nil {
 		p.logf("golive deployment %s: recording the failed verification: %v", r.DeploymentID, verr)
 	}
-	p.record(ctx, ledger.KindDeploymentFailed, ledger.OutcomeFailed, clip(err.Error(), 4000), "")
-	return out, err
+	return []ledger.Event{p.event(ledger.KindDeploymentFailed, ledger.OutcomeFailed, clip(err.Error(), 4000), "")}, err
 }
 
-// succeed records the verified version and the slot.
-func (p *Pipeline) succeed(ctx context.Context, out *Outcome, change Change, started time.Time) (*Outcome, error) {
+// succeed records the verified version and the slot, and returns the
+// closing event.
+func (p *Pipeline) succeed(ctx context.Context, out *Outcome, applied Change, started time.Time) ([]ledger.Event, error) {
 	r := p.Release
 	now := p.now().UTC()
 	err := p.Ledger.PutVerification(ctx, ledger.Verification{Environment: r.Environment, Service: r.Service, Version: r.Version,
@@ -194,13 +214,12 @@ func (p *Pipeline) succeed(ctx context.Context, out *Outcome, change Change, sta
 	}
 	if err != nil {
 		// The version runs and passed its gates; only the record is missing.
-		out.Status, out.Leftover = ledger.StatusFailed, change != nil && change.Created()
-		return out, fmt.Errorf("%s@%s runs in slot %s and passed its gates, but recording it in the golive ledger failed (apply again to record it): %w",
+		out.Status, out.Leftover = ledger.StatusFailed, applied != nil && applied.Created()
+		return nil, fmt.Errorf("%s@%s runs in slot %s and passed its gates, but recording it in the golive ledger failed (apply again to record it): %w",
 			r.Service, r.Version, r.Slot, err)
 	}
-	p.record(ctx, ledger.KindDeploymentVerified, ledger.OutcomeSucceeded, fmt.Sprintf("slot %s in %s", r.Slot, now.Sub(started).Round(time.Second)), "")
 	out.Status, out.DeployedAt = ledger.StatusVerified, now
-	return out, nil
+	return []ledger.Event{p.event(ledger.KindDeploymentVerified, ledger.OutcomeSucceeded, fmt.Sprintf("slot %s in %s", r.Slot, now.Sub(started).Round(time.Second)), "")}, nil
 }
 
 // previousVersion is what the slot ran before, "" for its first
@@ -217,11 +236,17 @@ func (p *Pipeline) previousVersion(ctx context.Context) string {
 	return rel.Slots[p.Release.Slot].Version
 }
 
-func (p *Pipeline) record(ctx context.Context, kind, outcome, detail, reason string) {
+// event is one event of the deployment.
+func (p *Pipeline) event(kind, outcome, detail, reason string) ledger.Event {
 	r := p.Release
-	if err := p.Recorder.Record(ctx, ledger.Event{Environment: r.Environment, Service: r.Service, Kind: kind, Version: r.Version,
-		Outcome: outcome, Actor: r.Actor, Detail: detail, Reason: reason}); err != nil {
-		p.logf("golive deployment %s: recording %s: %v", r.DeploymentID, kind, err)
+	return ledger.Event{Environment: r.Environment, Service: r.Service, Kind: kind, Version: r.Version, Outcome: outcome, Actor: r.Actor,
+		Detail: detail, Reason: reason}
+}
+
+// record records one event as it happens.
+func (p *Pipeline) record(ctx context.Context, kind, outcome, detail, reason string) {
+	if err := p.Session.Record(ctx, p.event(kind, outcome, detail, reason)); err != nil {
+		p.logf("golive deployment %s: recording %s: %v", p.Release.DeploymentID, kind, err)
 	}
 }
 

@@ -9,8 +9,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/change"
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+)
+
+// The provider runs a deployment in a change session, and records it in the
+// golive ledger.
+var (
+	_ deploy.Session = (*change.Session)(nil)
+	_ deploy.Ledger  = (*ledger.Ledger)(nil)
 )
 
 // Fakes for the pipeline's collaborators. They keep one journal of what
@@ -107,18 +115,37 @@ func (l *fakeLedger) SetSlot(_ context.Context, env, service, slot string, s led
 	return &ledger.Release{Environment: env, Service: service, Slots: l.slots}, nil
 }
 
-type fakeRecorder struct {
+// fakeSession journals the events of each moment; End's are followed by
+// "end".
+type fakeSession struct {
 	j      *journal
 	events []ledger.Event
+	ended  int
 }
 
-func (r *fakeRecorder) Record(_ context.Context, e ledger.Event) error {
+func (r *fakeSession) Start(ctx context.Context, o change.Opening) error {
+	for _, e := range o.Events {
+		_ = r.Record(ctx, e)
+	}
+	return nil
+}
+
+func (r *fakeSession) Record(_ context.Context, e ledger.Event) error {
 	r.j.add("event %s %s", e.Kind, e.Outcome)
 	r.events = append(r.events, e)
 	return nil
 }
 
-func (r *fakeRecorder) find(kind string) *ledger.Event {
+func (r *fakeSession) End(ctx context.Context, e change.Ending) []change.Warning {
+	for _, ev := range e.Events {
+		_ = r.Record(ctx, ev)
+	}
+	r.ended++
+	r.j.add("end")
+	return []change.Warning{{Summary: "notification not delivered"}}
+}
+
+func (r *fakeSession) find(kind string) *ledger.Event {
 	for i := range r.events {
 		if r.events[i].Kind == kind {
 			return &r.events[i]
@@ -160,14 +187,14 @@ func (g *fakeGate) Check(context.Context) error {
 }
 
 type pipelineFixture struct {
-	j        *journal
-	target   *fakeTarget
-	ledger   *fakeLedger
-	recorder *fakeRecorder
-	before   *fakeHook
-	after    *fakeHook
-	gate     *fakeGate
-	p        *deploy.Pipeline
+	j       *journal
+	target  *fakeTarget
+	ledger  *fakeLedger
+	session *fakeSession
+	before  *fakeHook
+	after   *fakeHook
+	gate    *fakeGate
+	p       *deploy.Pipeline
 }
 
 var fixedNow = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
@@ -180,8 +207,8 @@ func newPipeline(change *fakeChange) *pipelineFixture {
 		change.j = j
 	}
 	f := &pipelineFixture{j: j, target: &fakeTarget{j: j, change: change},
-		ledger:   &fakeLedger{j: j, release: &ledger.Release{Slots: map[string]ledger.Slot{"green": {Version: "1.0.0"}}}},
-		recorder: &fakeRecorder{j: j}, before: &fakeHook{j: j, name: "migrate"}, after: &fakeHook{j: j, name: "announce"},
+		ledger:  &fakeLedger{j: j, release: &ledger.Release{Slots: map[string]ledger.Slot{"green": {Version: "1.0.0"}}}},
+		session: &fakeSession{j: j}, before: &fakeHook{j: j, name: "migrate"}, after: &fakeHook{j: j, name: "announce"},
 		gate: &fakeGate{j: j, name: `alarm "api-5xx"`}}
 	f.p = &deploy.Pipeline{
 		Release: deploy.Release{Environment: "shop/prod", Service: "api", Version: "2.0.0", Slot: "green",
@@ -190,13 +217,16 @@ func newPipeline(change *fakeChange) *pipelineFixture {
 		Hooks:  []deploy.HookStep{{Phase: deploy.PhaseAfterVerify, Hook: f.after}, {Phase: deploy.PhaseBeforeVerify, Hook: f.before}},
 		Checks: []deploy.Check{{Gate: f.gate}},
 		Slot:   ledger.Slot{Destination: "arn:tg/green", Cluster: "shop", ECSService: "api-green"},
-		Ledger: f.ledger, Recorder: f.recorder, Now: func() time.Time { return fixedNow },
+		Ledger: f.ledger, Session: f.session, Now: func() time.Time { return fixedNow },
 	}
 	return f
 }
 
+// wantJournal checks the journal of a run: want, then the session's end,
+// which every run reaches.
 func wantJournal(t *testing.T, j *journal, want ...string) {
 	t.Helper()
+	want = append(want, "end")
 	if got := j.String(); got != strings.Join(want, "\n") {
 		t.Fatalf("journal:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
@@ -204,11 +234,13 @@ func wantJournal(t *testing.T, j *journal, want ...string) {
 
 func TestPipeline_verified(t *testing.T) {
 	f := newPipeline(&fakeChange{})
+	f.p.Opening = []ledger.Event{{Kind: ledger.KindOverride, Outcome: ledger.OutcomeAllowed, Reason: "hotfix INC-1234"}}
 	out, err := f.p.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantJournal(t, f.j,
+		"event override allowed",
 		"event deployment_started started",
 		"apply", "wait",
 		"hook migrate (before_verify)",
@@ -217,8 +249,9 @@ func TestPipeline_verified(t *testing.T) {
 		"verification api@2.0.0 verified",
 		`slot green = 2.0.0 (previous "1.0.0")`,
 		"event deployment_verified succeeded")
-	if out.Status != ledger.StatusVerified || out.PreviousVersion != "1.0.0" || !out.DeployedAt.Equal(fixedNow) || out.Leftover {
-		t.Fatalf("outcome %+v", out)
+	if out.Status != ledger.StatusVerified || out.PreviousVersion != "1.0.0" || !out.DeployedAt.Equal(fixedNow) || out.Leftover ||
+		len(out.Warnings) != 1 || f.session.ended != 1 {
+		t.Fatalf("outcome %+v, session ended %d times", out, f.session.ended)
 	}
 	want := deploy.Release{Environment: "shop/prod", Service: "api", Version: "2.0.0", Slot: "green", PreviousVersion: "1.0.0",
 		DeploymentID: "shop/prod/api/green", Actor: "arn:aws:sts::123456789012:assumed-role/deployer/ci", Phase: deploy.PhaseBeforeVerify}
@@ -233,7 +266,7 @@ func TestPipeline_verified(t *testing.T) {
 	if s.Destination != "arn:tg/green" || s.ECSService != "api-green" || s.Status != ledger.StatusVerified || !s.DeployedAt.Equal(fixedNow) {
 		t.Fatalf("slot record %+v", s)
 	}
-	if e := f.recorder.find(ledger.KindDeploymentStarted); e.Detail != "slot green, from 1.0.0" || e.Actor != f.p.Release.Actor || e.Version != "2.0.0" {
+	if e := f.session.find(ledger.KindDeploymentStarted); e.Detail != "slot green, from 1.0.0" || e.Actor != f.p.Release.Actor || e.Version != "2.0.0" {
 		t.Fatalf("started event %+v", e)
 	}
 }
@@ -243,7 +276,7 @@ func TestPipeline_adoptRecorded(t *testing.T) {
 	if _, err := f.p.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e := f.recorder.find(ledger.KindAdopted)
+	e := f.session.find(ledger.KindAdopted)
 	if e == nil || e.Outcome != ledger.OutcomeSucceeded || e.Detail != "ECS service api-green in cluster shop taken over by deployment shop/prod/api/green" {
 		t.Fatalf("adopted event %+v; journal:\n%s", e, f.j)
 	}
@@ -266,11 +299,11 @@ func TestPipeline_waitFailsPutsBack(t *testing.T) {
 	if out.Status != ledger.StatusFailed || out.Leftover {
 		t.Fatalf("outcome %+v", out)
 	}
-	rb := f.recorder.find(ledger.KindRolledBack)
+	rb := f.session.find(ledger.KindRolledBack)
 	if rb.Reason != "ECS deployment ecs-svc/1 of service api-green failed: tasks failed to start" || !strings.Contains(rb.Detail, "put back on") {
 		t.Fatalf("rolled_back event %+v", rb)
 	}
-	if e := f.recorder.find(ledger.KindDeploymentFailed); e.Detail != err.Error() {
+	if e := f.session.find(ledger.KindDeploymentFailed); e.Detail != err.Error() {
 		t.Fatalf("failed event detail %q, want the error", e.Detail)
 	}
 }
@@ -330,10 +363,10 @@ func TestPipeline_firstDeploymentFailsDeletesService(t *testing.T) {
 	if out.Leftover || out.PreviousVersion != "" {
 		t.Fatalf("outcome %+v", out)
 	}
-	if e := f.recorder.find(ledger.KindRolledBack); e.Outcome != ledger.OutcomeDeleted {
+	if e := f.session.find(ledger.KindRolledBack); e.Outcome != ledger.OutcomeDeleted {
 		t.Fatalf("rolled_back event %+v", e)
 	}
-	if e := f.recorder.find(ledger.KindDeploymentStarted); e.Detail != "slot green, from nothing" {
+	if e := f.session.find(ledger.KindDeploymentStarted); e.Detail != "slot green, from nothing" {
 		t.Fatalf("started event %+v", e)
 	}
 }
@@ -349,7 +382,7 @@ func TestPipeline_firstDeploymentFailsAndDeleteFails(t *testing.T) {
 	if !out.Leftover {
 		t.Fatalf("outcome %+v: the service must stay tracked", out)
 	}
-	if e := f.recorder.find(ledger.KindRolledBack); e.Outcome != ledger.OutcomePutBackFailed {
+	if e := f.session.find(ledger.KindRolledBack); e.Outcome != ledger.OutcomePutBackFailed {
 		t.Fatalf("rolled_back event %+v", e)
 	}
 }

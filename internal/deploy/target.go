@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/detached"
 )
 
 // Target is where a deployment's version runs: the slot's ECS service
@@ -43,7 +45,8 @@ type ECSTarget struct {
 	// WaitTimeout bounds the wait; 0 waits until ctx's deadline (10m
 	// without one).
 	WaitTimeout time.Duration
-	// UndoTimeout bounds putting the service back or deleting it; default 5m.
+	// UndoTimeout bounds putting the service back or deleting it; default
+	// detached.RollbackTimeout.
 	UndoTimeout time.Duration
 }
 
@@ -75,7 +78,7 @@ func (c *ecsChange) Wait(ctx context.Context) error {
 func (c *ecsChange) Undo(ctx context.Context) (string, error) {
 	timeout := c.t.UndoTimeout
 	if timeout <= 0 {
-		timeout = 5 * time.Minute
+		timeout = detached.RollbackTimeout
 	}
 	return c.t.ECS.Undo(ctx, c.a, timeout)
 }
