@@ -50,8 +50,13 @@ type WindowRecord struct {
 
 // NotifyRecord says where the environment's events are announced.
 type NotifyRecord struct {
-	SNSTopicARN string `dynamodbav:"sns_topic_arn,omitempty"`
-	WebhookURL  string `dynamodbav:"webhook_url,omitempty"`
+	SNSTopicARN   string `dynamodbav:"sns_topic_arn,omitempty"`
+	EventBusARN   string `dynamodbav:"event_bus_arn,omitempty"`
+	WebhookURL    string `dynamodbav:"webhook_url,omitempty"`
+	WebhookFormat string `dynamodbav:"webhook_format,omitempty"`
+	// WebhookSecretVersion is set when webhook bodies are signed: the
+	// secret itself is an SSM SecureString (envconfig), never a record.
+	WebhookSecretVersion *int64 `dynamodbav:"webhook_secret_version,omitempty"`
 }
 
 // ID is "<application>/<name>".

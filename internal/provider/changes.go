@@ -8,8 +8,6 @@ import (
 
 	"github.com/golive-dev/terraform-provider-golive/internal/change"
 	"github.com/golive-dev/terraform-provider-golive/internal/cutover"
-	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
-	"github.com/golive-dev/terraform-provider-golive/internal/notify"
 )
 
 // newChanges is the coordinator of the changes (deployments, cutovers) of
@@ -18,19 +16,6 @@ func (d *providerData) newChanges() *change.Coordinator {
 	return change.New(change.LedgerStore(d.ledger), d.notifierOf, func(ctx context.Context, msg string, fields map[string]any) {
 		tflog.Warn(ctx, msg, fields)
 	})
-}
-
-// notifierOf announces to env's notify targets; nil when it has none.
-func (d *providerData) notifierOf(env *ledger.Environment, failed func(target string, e ledger.Event, err error)) change.Notifier {
-	n := env.Notify
-	if n == nil || (n.SNSTopicARN == "" && n.WebhookURL == "") {
-		return nil
-	}
-	out := &notify.Notifier{TopicARN: n.SNSTopicARN, WebhookURL: n.WebhookURL, OnFailure: failed}
-	if n.SNSTopicARN != "" {
-		out.SNS = d.aws.SNS()
-	}
-	return out
 }
 
 // cutoverLedger begins cutovers as changes of the provider's coordinator.
