@@ -222,7 +222,7 @@ func TestCrowdedMarkersMoveToRowsAboveAndBelowTheLane(t *testing.T) {
 	for _, x := range []float64{100, 102, 104, 106, 130} {
 		got = append(got, l.offset(x))
 	}
-	want := []float64{0, -10, 10, 0, 0}
+	want := []float64{0, -12, 12, 0, 0}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("offsets %v, want %v", got, want)
 	}

@@ -50,7 +50,7 @@ const (
 	timelineWidth = 1000
 	timelineLeft  = 120
 	timelineRight = timelineWidth - 24
-	laneHeight    = 34
+	laneHeight    = 42
 	laneTop       = 14
 	axisHeight    = 28
 	// environmentLane holds events without a service.
@@ -88,7 +88,7 @@ func newTimeline(events []ledger.Event, xs timeScale) Timeline {
 // steps within seconds) stays readable.
 const markerGap = 11
 
-var markerRows = []float64{0, -10, 10}
+var markerRows = []float64{0, -12, 12}
 
 // laneStack remembers where each row of a lane last drew a marker.
 type laneStack struct{ last [3]*float64 }
