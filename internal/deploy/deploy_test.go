@@ -3,17 +3,13 @@ package deploy_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
@@ -30,59 +26,6 @@ func account(t *testing.T) aws.Config {
 		t.Fatal(err)
 	}
 	return cfg
-}
-
-func TestECSServiceLifecycle(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	client := ecs.NewFromConfig(account(t))
-	if _, err := client.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("c")}); err != nil {
-		t.Fatal(err)
-	}
-	var revs []string
-	for i := 0; i < 2; i++ {
-		td, err := client.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("api"),
-			ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("api"), Image: aws.String("api"), Memory: aws.Int32(128)}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		revs = append(revs, aws.ToString(td.TaskDefinition.TaskDefinitionArn))
-	}
-	e := &deploy.ECS{Client: client}
-	svc := deploy.ECSService{Cluster: "c", Name: "api-blue", TaskDefinition: revs[0], DesiredCount: 2, LaunchType: "EC2"}
-	prev, err := e.Apply(ctx, svc)
-	if err != nil || prev != "" {
-		t.Fatalf("create: previous %q, %v", prev, err)
-	}
-	if err := e.WaitStable(ctx, "c", "api-blue", 10*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	svc.TaskDefinition = revs[1]
-	if prev, err = e.Apply(ctx, svc); err != nil || prev != revs[0] {
-		t.Fatalf("update: previous %q, %v", prev, err)
-	}
-	live, _ := e.Describe(ctx, "c", "api-blue")
-	if live.TaskDefinition != revs[1] {
-		t.Fatalf("after update runs %s", live.TaskDefinition)
-	}
-	cancelled, cancel := context.WithCancel(ctx)
-	cancel()
-	if err := e.PutBack(cancelled, "c", "api-blue", revs[0]); err != nil {
-		t.Fatalf("put back must work on a cancelled context: %v", err)
-	}
-	live, _ = e.Describe(ctx, "c", "api-blue")
-	if live.TaskDefinition != revs[0] {
-		t.Fatalf("after put back runs %s", live.TaskDefinition)
-	}
-	if err := e.Delete(ctx, "c", "api-blue"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Describe(ctx, "c", "api-blue"); !errors.Is(err, deploy.ErrServiceNotFound) {
-		t.Fatalf("after delete: %v", err)
-	}
-	if err := e.Delete(ctx, "c", "api-blue"); err != nil {
-		t.Fatalf("deleting a missing service: %v", err)
-	}
 }
 
 func TestHTTPHook(t *testing.T) {

@@ -48,7 +48,7 @@ func TestDescribeAllBatchesByTen(t *testing.T) {
 	var names []string
 	for i := range 11 {
 		name := fmt.Sprintf("svc-%02d", i)
-		if _, err := e.Apply(ctx, deploy.ECSService{Cluster: "c", Name: name, TaskDefinition: aws.ToString(td.TaskDefinition.TaskDefinitionArn), DesiredCount: int32(i + 1), LaunchType: "EC2"}); err != nil {
+		if _, err := e.Deploy(ctx, "shop/dev/"+name, deploy.ECSService{Cluster: "c", Name: name, TaskDefinition: aws.ToString(td.TaskDefinition.TaskDefinitionArn), DesiredCount: int32(i + 1), LaunchType: "EC2"}, deploy.ClaimTag); err != nil {
 			t.Fatal(err)
 		}
 		names = append(names, name)

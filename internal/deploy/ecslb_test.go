@@ -56,7 +56,7 @@ func TestECSCreateNeedsAnAttachedTargetGroup(t *testing.T) {
 	svc := deploy.ECSService{Cluster: "c", Name: "api-blue", TaskDefinition: aws.ToString(td.TaskDefinition.TaskDefinitionArn), DesiredCount: 1,
 		LaunchType: "EC2", LoadBalancer: &deploy.LoadBalancer{TargetGroupARN: tgARN, ContainerName: "api", ContainerPort: 8080}}
 
-	_, err = e.Apply(ctx, svc)
+	_, err = e.Deploy(ctx, "shop/dev/api/blue", svc, deploy.ClaimTag)
 	if !errors.Is(err, deploy.ErrTargetGroupNotAttached) || !strings.Contains(err.Error(), "creating ECS service api-blue in c: target group "+tgARN+" is not attached to a load balancer") {
 		t.Fatalf("create behind a detached target group: %v", err)
 	}
@@ -73,7 +73,7 @@ func TestECSCreateNeedsAnAttachedTargetGroup(t *testing.T) {
 		Port: aws.Int32(80), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(tgARN)}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Apply(ctx, svc); err != nil {
+	if _, err := e.Deploy(ctx, "shop/dev/api/blue", svc, deploy.ClaimTag); err != nil {
 		t.Fatalf("create behind an attached target group: %v", err)
 	}
 	out, err := client.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String("c"), Services: []string{"api-blue"}})

@@ -25,12 +25,6 @@ type HTTPHook struct {
 	Timeout time.Duration // default 5m
 }
 
-// Run calls the hook without a release body.
-//
-// Deprecated: the pipeline calls RunRelease; Run stays until the provider
-// uses Pipeline.
-func (h HTTPHook) Run(ctx context.Context) error { return h.call(ctx, nil) }
-
 // RunRelease calls the hook for release r.
 func (h HTTPHook) RunRelease(ctx context.Context, r Release) error { return h.call(ctx, r.JSON()) }
 
@@ -89,12 +83,6 @@ type ECSTaskHook struct {
 	// PollInterval is the time between DescribeTasks calls; default 2s.
 	PollInterval time.Duration
 }
-
-// Run runs the task without release variables.
-//
-// Deprecated: the pipeline calls RunRelease; Run stays until the provider
-// uses Pipeline.
-func (h ECSTaskHook) Run(ctx context.Context) error { return h.run(ctx, nil) }
 
 // RunRelease runs the task for release r.
 func (h ECSTaskHook) RunRelease(ctx context.Context, r Release) error { return h.run(ctx, &r) }

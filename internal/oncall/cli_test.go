@@ -306,3 +306,13 @@ func TestTheLedgerInAnotherAccount(t *testing.T) {
 		t.Fatalf("the actor must be the workload identity %s, got %s", want, u.Actor)
 	}
 }
+
+func TestWithoutARegionTheErrorSaysWhereToGiveIt(t *testing.T) {
+	for k, v := range map[string]string{"AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull} {
+		t.Setenv(k, v)
+	}
+	r := run("status", "shop/prod")
+	if r.code != ExitError || !strings.Contains(r.stderr, "--region or AWS_REGION") {
+		t.Fatalf("no region: %s", r)
+	}
+}

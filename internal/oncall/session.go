@@ -48,7 +48,7 @@ func Open(ctx context.Context, c Config) (*Session, error) {
 	base := awsclient.Config{Region: c.Region, Profile: c.Profile, MaxAttempts: cliMaxAttempts, MaxBackoff: cliMaxBackoff, UserAgent: "golive-cli"}
 	workload, err := awsclient.New(ctx, base)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("configuring AWS for golive (--region or AWS_REGION, --profile or AWS_PROFILE): %w", err)
 	}
 	table := c.LedgerTable
 	if table == "" {

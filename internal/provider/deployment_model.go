@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"reflect"
 	"regexp"
 	"time"
 
@@ -10,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
-	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 	"github.com/golive-dev/terraform-provider-golive/internal/verify"
 )
 
@@ -33,16 +33,30 @@ type deploymentModel struct {
 }
 
 type ecsModel struct {
-	ClusterARN         types.String `tfsdk:"cluster_arn"`
-	TaskDefinitionARN  types.String `tfsdk:"task_definition_arn"`
-	ServiceName        types.String `tfsdk:"service_name"`
-	DesiredCount       types.Int64  `tfsdk:"desired_count"`
-	LaunchType         types.String `tfsdk:"launch_type"`
-	Subnets            types.List   `tfsdk:"subnets"`
-	SecurityGroups     types.List   `tfsdk:"security_groups"`
-	AssignPublicIP     types.Bool   `tfsdk:"assign_public_ip"`
-	WaitForSteadyState types.Bool   `tfsdk:"wait_for_steady_state"`
-	LoadBalancer       types.List   `tfsdk:"load_balancer"`
+	ClusterARN             types.String `tfsdk:"cluster_arn"`
+	TaskDefinitionARN      types.String `tfsdk:"task_definition_arn"`
+	ServiceName            types.String `tfsdk:"service_name"`
+	DesiredCount           types.Int64  `tfsdk:"desired_count"`
+	Autoscaled             types.Bool   `tfsdk:"autoscaled"`
+	Adopt                  types.Bool   `tfsdk:"adopt"`
+	LaunchType             types.String `tfsdk:"launch_type"`
+	PlatformVersion        types.String `tfsdk:"platform_version"`
+	Subnets                types.List   `tfsdk:"subnets"`
+	SecurityGroups         types.List   `tfsdk:"security_groups"`
+	AssignPublicIP         types.Bool   `tfsdk:"assign_public_ip"`
+	HealthCheckGracePeriod types.String `tfsdk:"health_check_grace_period"`
+	EnableExecuteCommand   types.Bool   `tfsdk:"enable_execute_command"`
+	CircuitBreaker         types.Bool   `tfsdk:"circuit_breaker"`
+	PropagateTags          types.String `tfsdk:"propagate_tags"`
+	WaitForSteadyState     types.Bool   `tfsdk:"wait_for_steady_state"`
+	LoadBalancer           types.List   `tfsdk:"load_balancer"`
+	CapacityProvider       types.List   `tfsdk:"capacity_provider_strategy"`
+}
+
+type capacityProviderModel struct {
+	CapacityProvider types.String `tfsdk:"capacity_provider"`
+	Weight           types.Int64  `tfsdk:"weight"`
+	Base             types.Int64  `tfsdk:"base"`
 }
 
 type loadBalancerModel struct {
@@ -57,9 +71,10 @@ type lambdaModel struct {
 }
 
 type verifyModel struct {
-	HTTP         types.List `tfsdk:"http"`
-	Alarms       types.List `tfsdk:"alarms"`
-	TargetHealth types.Bool `tfsdk:"target_health"`
+	HTTP                types.List   `tfsdk:"http"`
+	Alarms              types.List   `tfsdk:"alarms"`
+	TargetHealth        types.Bool   `tfsdk:"target_health"`
+	TargetHealthTimeout types.String `tfsdk:"target_health_timeout"`
 }
 
 type verifyHTTPModel struct {
@@ -78,14 +93,16 @@ type hookModel struct {
 }
 
 type hookHTTPModel struct {
-	URL    types.String `tfsdk:"url"`
-	Method types.String `tfsdk:"method"`
+	URL     types.String `tfsdk:"url"`
+	Method  types.String `tfsdk:"method"`
+	Headers types.Map    `tfsdk:"headers"`
 }
 
 type hookTaskModel struct {
 	ClusterARN        types.String `tfsdk:"cluster_arn"`
 	TaskDefinitionARN types.String `tfsdk:"task_definition_arn"`
 	Command           types.List   `tfsdk:"command"`
+	Container         types.String `tfsdk:"container"`
 	LaunchType        types.String `tfsdk:"launch_type"`
 	Subnets           types.List   `tfsdk:"subnets"`
 	SecurityGroups    types.List   `tfsdk:"security_groups"`
@@ -93,17 +110,18 @@ type hookTaskModel struct {
 
 // deployConfig is a deployment decoded into Go values.
 type deployConfig struct {
-	known                  bool
-	env, service, version  string
-	slot                   string
-	ecs                    *deploy.ECSService
-	wait                   bool
-	lambdaFn, lambdaVer    string
-	httpChecks             []httpCheck
-	alarms                 []string
-	targetHealth           bool
-	beforeHooks, afterHook []hookRunner
-	override               string
+	known                 bool
+	env, service, version string
+	slot                  string
+	ecs                   *deploy.ECSService
+	wait, adopt           bool
+	lambdaFn, lambdaVer   string
+	httpChecks            []httpCheck
+	alarms                []string
+	targetHealth          bool
+	targetHealthTimeout   time.Duration
+	hooks                 []deploy.HookStep
+	override              string
 }
 
 type httpCheck struct {
@@ -112,8 +130,6 @@ type httpCheck struct {
 	successes int
 	timeout   time.Duration
 }
-
-type hookRunner interface{ Run(context.Context) error }
 
 func listStrings(ctx context.Context, l types.List, known *bool, diags *diag.Diagnostics) []string {
 	if !allKnown(l) {
@@ -139,27 +155,9 @@ func (r *deploymentResource) decode(ctx context.Context, m deploymentModel, diag
 	c := deployConfig{known: known(m.Environment) && known(m.Service) && known(m.Version) && !m.Slot.IsUnknown(),
 		env: m.Environment.ValueString(), service: m.Service.ValueString(), version: m.Version.ValueString(), slot: m.slotName()}
 	if e := decodeList[ecsModel](ctx, m.ECS, &c.known, diags); len(e) > 0 {
-		x := e[0]
-		if !known(x.ClusterARN) || !known(x.TaskDefinitionARN) || x.ServiceName.IsUnknown() {
-			c.known = false
-		}
-		name := x.ServiceName.ValueString()
-		if name == "" {
-			name = c.service + "-" + c.slot
-		}
-		c.ecs = &deploy.ECSService{
-			Cluster: x.ClusterARN.ValueString(), Name: name, TaskDefinition: x.TaskDefinitionARN.ValueString(),
-			DesiredCount: int32(x.DesiredCount.ValueInt64()), LaunchType: x.LaunchType.ValueString(),
-			Subnets: listStrings(ctx, x.Subnets, &c.known, diags), SecurityGroups: listStrings(ctx, x.SecurityGroups, &c.known, diags),
-			AssignPublicIP: x.AssignPublicIP.ValueBool(),
-		}
-		c.wait = x.WaitForSteadyState.IsNull() || x.WaitForSteadyState.ValueBool()
-		if lb := decodeList[loadBalancerModel](ctx, x.LoadBalancer, &c.known, diags); len(lb) > 0 {
-			if !known(lb[0].TargetGroupARN) {
-				c.known = false
-			}
-			c.ecs.LoadBalancer = &deploy.LoadBalancer{TargetGroupARN: lb[0].TargetGroupARN.ValueString(), ContainerName: lb[0].ContainerName.ValueString(), ContainerPort: int32(lb[0].ContainerPort.ValueInt64())}
-		}
+		c.ecs = decodeECS(ctx, e[0], c.service+"-"+c.slot, &c.known, diags)
+		c.wait = e[0].WaitForSteadyState.IsNull() || e[0].WaitForSteadyState.ValueBool()
+		c.adopt = e[0].Adopt.ValueBool()
 	}
 	if l := decodeList[lambdaModel](ctx, m.Lambda, &c.known, diags); len(l) > 0 {
 		if !known(l[0].FunctionName) || !known(l[0].Version) {
@@ -179,30 +177,72 @@ func (r *deploymentResource) decode(ctx context.Context, m deploymentModel, diag
 		}
 		c.alarms = listStrings(ctx, v[0].Alarms, &c.known, diags)
 		c.targetHealth = v[0].TargetHealth.ValueBool()
+		c.targetHealthTimeout, _ = time.ParseDuration(v[0].TargetHealthTimeout.ValueString())
 	}
-	for _, h := range decodeList[hookModel](ctx, m.Hook, &c.known, diags) {
-		var run hookRunner
-		if hh := decodeList[hookHTTPModel](ctx, h.HTTP, &c.known, diags); len(hh) > 0 {
-			run = deploy.HTTPHook{URL: hh[0].URL.ValueString(), Method: hh[0].Method.ValueString()}
-		}
-		if ht := decodeList[hookTaskModel](ctx, h.ECSTask, &c.known, diags); len(ht) > 0 && r.data != nil {
-			run = deploy.ECSTaskHook{Client: r.data.aws.ECS(), Cluster: ht[0].ClusterARN.ValueString(), TaskDefinition: ht[0].TaskDefinitionARN.ValueString(),
-				Command: listStrings(ctx, ht[0].Command, &c.known, diags), LaunchType: ht[0].LaunchType.ValueString(),
-				Subnets: listStrings(ctx, ht[0].Subnets, &c.known, diags), SecurityGroups: listStrings(ctx, ht[0].SecurityGroups, &c.known, diags)}
-		}
-		if run == nil {
-			continue
-		}
-		if h.When.ValueString() == "after_verify" {
-			c.afterHook = append(c.afterHook, run)
-		} else {
-			c.beforeHooks = append(c.beforeHooks, run)
-		}
-	}
+	c.hooks = r.decodeHooks(ctx, m.Hook, &c.known, diags)
 	if ov := decodeList[overrideModel](ctx, m.Override, &c.known, diags); len(ov) > 0 {
 		c.override = ov[0].Reason.ValueString()
 	}
 	return c
+}
+
+// decodeECS is the ecs block as the settings of the slot's service;
+// defaultName names it when service_name is not set.
+func decodeECS(ctx context.Context, x ecsModel, defaultName string, ok *bool, diags *diag.Diagnostics) *deploy.ECSService {
+	if !known(x.ClusterARN) || !known(x.TaskDefinitionARN) || x.ServiceName.IsUnknown() || x.LaunchType.IsUnknown() {
+		*ok = false
+	}
+	name := x.ServiceName.ValueString()
+	if name == "" {
+		name = defaultName
+	}
+	s := &deploy.ECSService{
+		Cluster: x.ClusterARN.ValueString(), Name: name, TaskDefinition: x.TaskDefinitionARN.ValueString(),
+		DesiredCount: int32(x.DesiredCount.ValueInt64()), Autoscaled: x.Autoscaled.ValueBool(), LaunchType: x.LaunchType.ValueString(),
+		PlatformVersion: x.PlatformVersion.ValueString(),
+		Subnets:         listStrings(ctx, x.Subnets, ok, diags), SecurityGroups: listStrings(ctx, x.SecurityGroups, ok, diags),
+		AssignPublicIP: x.AssignPublicIP.ValueBool(), EnableExecuteCommand: x.EnableExecuteCommand.ValueBool(),
+		CircuitBreaker: x.CircuitBreaker.IsNull() || x.CircuitBreaker.ValueBool(), PropagateTags: x.PropagateTags.ValueString(),
+	}
+	s.HealthCheckGracePeriod, _ = time.ParseDuration(x.HealthCheckGracePeriod.ValueString())
+	if lb := decodeList[loadBalancerModel](ctx, x.LoadBalancer, ok, diags); len(lb) > 0 {
+		if !known(lb[0].TargetGroupARN) {
+			*ok = false
+		}
+		s.LoadBalancer = &deploy.LoadBalancer{TargetGroupARN: lb[0].TargetGroupARN.ValueString(), ContainerName: lb[0].ContainerName.ValueString(), ContainerPort: int32(lb[0].ContainerPort.ValueInt64())}
+	}
+	for _, cp := range decodeList[capacityProviderModel](ctx, x.CapacityProvider, ok, diags) {
+		s.CapacityProviders = append(s.CapacityProviders, deploy.CapacityProvider{Name: cp.CapacityProvider.ValueString(),
+			Weight: int32(cp.Weight.ValueInt64()), Base: int32(cp.Base.ValueInt64())})
+	}
+	return s
+}
+
+// decodeHooks is the hook blocks as the pipeline's hook steps, in order.
+func (r *deploymentResource) decodeHooks(ctx context.Context, l types.List, ok *bool, diags *diag.Diagnostics) []deploy.HookStep {
+	var steps []deploy.HookStep
+	for _, h := range decodeList[hookModel](ctx, l, ok, diags) {
+		var run deploy.Hook
+		if hh := decodeList[hookHTTPModel](ctx, h.HTTP, ok, diags); len(hh) > 0 {
+			hook := deploy.HTTPHook{URL: hh[0].URL.ValueString(), Method: hh[0].Method.ValueString()}
+			if !hh[0].Headers.IsUnknown() && !hh[0].Headers.IsNull() {
+				diags.Append(hh[0].Headers.ElementsAs(ctx, &hook.Headers, false)...)
+			} else if hh[0].Headers.IsUnknown() {
+				*ok = false
+			}
+			run = hook
+		}
+		if ht := decodeList[hookTaskModel](ctx, h.ECSTask, ok, diags); len(ht) > 0 && r.data != nil {
+			run = deploy.ECSTaskHook{Client: r.data.aws.ECS(), Cluster: ht[0].ClusterARN.ValueString(), TaskDefinition: ht[0].TaskDefinitionARN.ValueString(),
+				Command: listStrings(ctx, ht[0].Command, ok, diags), Container: ht[0].Container.ValueString(), LaunchType: ht[0].LaunchType.ValueString(),
+				Subnets: listStrings(ctx, ht[0].Subnets, ok, diags), SecurityGroups: listStrings(ctx, ht[0].SecurityGroups, ok, diags)}
+		}
+		if run == nil {
+			continue
+		}
+		steps = append(steps, deploy.HookStep{Phase: h.When.ValueString(), Hook: run})
+	}
+	return steps
 }
 
 // destination is where a traffic split reaches this deployment.
@@ -218,21 +258,32 @@ func (c deployConfig) destination() string {
 
 func (c deployConfig) id() string { return c.env + "/" + c.service + "/" + c.slot }
 
-// gates are the verification gates other than the polled HTTP checks.
-func (r *deploymentResource) gates(c deployConfig) []rollout.Gate {
-	var gates []rollout.Gate
+// targetHealthInterval is how often the target_health gate is polled.
+const targetHealthInterval = 5 * time.Second
+
+// checks are the verification gates in the order they run: the HTTP checks
+// polled until their successes or timeout, the alarms checked once, the
+// target health polled until every target of the slot is healthy or
+// target_health_timeout passes.
+func (r *deploymentResource) checks(c deployConfig) []deploy.Check {
+	var checks []deploy.Check
+	for _, h := range c.httpChecks {
+		checks = append(checks, deploy.Check{Gate: h.check, Interval: h.interval, Successes: h.successes, Timeout: h.timeout})
+	}
 	if len(c.alarms) > 0 {
-		gates = append(gates, verify.NewAlarms(r.data.aws.CloudWatch(), c.alarms))
+		checks = append(checks, deploy.Check{Gate: verify.NewAlarms(r.data.aws.CloudWatch(), c.alarms)})
 	}
 	if c.targetHealth && c.ecs != nil && c.ecs.LoadBalancer != nil {
-		gates = append(gates, verify.NewTargetHealth(r.data.aws.ELBv2(), []string{c.ecs.LoadBalancer.TargetGroupARN}))
+		checks = append(checks, deploy.Check{Gate: verify.NewTargetHealth(r.data.aws.ELBv2(), []string{c.ecs.LoadBalancer.TargetGroupARN}),
+			Interval: targetHealthInterval, Successes: 1, Timeout: c.targetHealthTimeout})
 	}
-	return gates
+	return checks
 }
 
-// withLiveECS puts the live task definition and desired count into the ecs
-// block, so a change made outside Terraform shows as drift.
-func withLiveECS(ctx context.Context, l types.List, live *deploy.Live, diags *diag.Diagnostics) types.List {
+// withLiveECS puts what ECS reports of the service into the ecs block
+// (deploy.Live.Reconcile), so a change made outside Terraform shows as
+// drift. Attributes left unset stay unset.
+func withLiveECS(ctx context.Context, l types.List, defaultName string, live *deploy.Live, diags *diag.Diagnostics) types.List {
 	if l.IsNull() || l.IsUnknown() {
 		return l
 	}
@@ -241,9 +292,67 @@ func withLiveECS(ctx context.Context, l types.List, live *deploy.Live, diags *di
 	if len(blocks) == 0 {
 		return l
 	}
-	blocks[0].TaskDefinitionARN = types.StringValue(live.TaskDefinition)
-	blocks[0].DesiredCount = types.Int64Value(int64(live.DesiredCount))
-	out, d := types.ListValueFrom(ctx, l.ElementType(ctx), blocks)
+	b := blocks[0]
+	ok := true
+	configured := decodeECS(ctx, b, defaultName, &ok, diags)
+	got := live.Reconcile(*configured)
+	b.TaskDefinitionARN, b.DesiredCount = types.StringValue(got.TaskDefinition), types.Int64Value(int64(got.DesiredCount))
+	b.LaunchType = keptUnset(b.LaunchType, got.LaunchType)
+	b.PlatformVersion = keptUnset(b.PlatformVersion, got.PlatformVersion)
+	b.Subnets = liveStrings(ctx, b.Subnets, got.Subnets, diags)
+	b.SecurityGroups = liveStrings(ctx, b.SecurityGroups, got.SecurityGroups, diags)
+	if !b.AssignPublicIP.IsNull() || got.AssignPublicIP {
+		b.AssignPublicIP = types.BoolValue(got.AssignPublicIP)
+	}
+	if got.HealthCheckGracePeriod != configured.HealthCheckGracePeriod {
+		b.HealthCheckGracePeriod = types.StringValue(got.HealthCheckGracePeriod.String())
+	}
+	b.EnableExecuteCommand, b.CircuitBreaker = types.BoolValue(got.EnableExecuteCommand), types.BoolValue(got.CircuitBreaker)
+	b.PropagateTags = types.StringValue(got.PropagateTags)
+	if !reflect.DeepEqual(got.LoadBalancer, configured.LoadBalancer) {
+		var lbs []loadBalancerModel
+		if lb := got.LoadBalancer; lb != nil {
+			lbs = append(lbs, loadBalancerModel{TargetGroupARN: types.StringValue(lb.TargetGroupARN), ContainerName: types.StringValue(lb.ContainerName),
+				ContainerPort: types.Int64Value(int64(lb.ContainerPort))})
+		}
+		b.LoadBalancer = listOf(ctx, b.LoadBalancer, lbs, diags)
+	}
+	if !reflect.DeepEqual(got.CapacityProviders, configured.CapacityProviders) {
+		var cps []capacityProviderModel
+		for _, cp := range got.CapacityProviders {
+			cps = append(cps, capacityProviderModel{CapacityProvider: types.StringValue(cp.Name), Weight: types.Int64Value(int64(cp.Weight)), Base: types.Int64Value(int64(cp.Base))})
+		}
+		b.CapacityProvider = listOf(ctx, b.CapacityProvider, cps, diags)
+	}
+	out, d := types.ListValueFrom(ctx, l.ElementType(ctx), []ecsModel{b})
+	diags.Append(d...)
+	return out
+}
+
+// keptUnset is the live value, or null when the attribute was not set.
+func keptUnset(v types.String, live string) types.String {
+	if v.IsNull() {
+		return v
+	}
+	return types.StringValue(live)
+}
+
+// liveStrings is the live strings, keeping null when unset and none are live.
+func liveStrings(ctx context.Context, v types.List, live []string, diags *diag.Diagnostics) types.List {
+	if v.IsNull() && len(live) == 0 {
+		return v
+	}
+	out, d := types.ListValueFrom(ctx, types.StringType, live)
+	diags.Append(d...)
+	return out
+}
+
+// listOf is a nested block list of v's element type holding elems.
+func listOf[T any](ctx context.Context, v types.List, elems []T, diags *diag.Diagnostics) types.List {
+	if elems == nil {
+		elems = []T{}
+	}
+	out, d := types.ListValueFrom(ctx, v.ElementType(ctx), elems)
 	diags.Append(d...)
 	return out
 }

@@ -13,20 +13,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/golive-dev/terraform-provider-golive/internal/change"
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
-	"github.com/golive-dev/terraform-provider-golive/internal/detached"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
-	"github.com/golive-dev/terraform-provider-golive/internal/verify"
 )
 
 var (
@@ -89,7 +84,8 @@ func (r *deploymentResource) Schema(ctx context.Context, _ resource.SchemaReques
 				NestedObject: schema.NestedBlockObject{
 					Attributes: map[string]schema.Attribute{
 						"alarms":        strList("CloudWatch alarms that must not be in ALARM."),
-						"target_health": schema.BoolAttribute{Optional: true, MarkdownDescription: "Every target of the slot's target group must be healthy."},
+						"target_health": schema.BoolAttribute{Optional: true, MarkdownDescription: "Every target of the slot's target group must be healthy (draining ones aside), polled until they are or `target_health_timeout` passes."},
+						"target_health_timeout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("5m"), MarkdownDescription: "How long `target_health` waits. Default `5m`.", Validators: []validator.String{durationString(time.Second, 2*time.Hour)}},
 					},
 					Blocks: map[string]schema.Block{"http": schema.ListNestedBlock{
 						MarkdownDescription: "HTTP checks, polled until `successes` consecutive passes or `timeout`.",
@@ -114,11 +110,14 @@ func (r *deploymentResource) Schema(ctx context.Context, _ resource.SchemaReques
 						"http": single("Call a URL; a non-2xx answer fails.", map[string]schema.Attribute{
 							"url":    str(true, "URL.", httpURL()),
 							"method": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("POST"), MarkdownDescription: "Default `POST`.", Validators: []validator.String{stringvalidator.OneOf("GET", "POST", "PUT")}},
+							"headers": schema.MapAttribute{Optional: true, Sensitive: true, ElementType: types.StringType,
+								MarkdownDescription: "Request headers, e.g. `{ Authorization = \"Bearer ${var.ci_token}\" }`. Sensitive: never shown in plans or errors. `POST` and `PUT` also send the release as JSON (see the guide)."},
 						}),
 						"ecs_task": single("Run an ECS task to completion; a non-zero exit fails.", map[string]schema.Attribute{
 							"cluster_arn":         str(true, "Cluster ARN or name.", ecsClusterValidator),
 							"task_definition_arn": str(true, "Task definition ARN or `family:revision`.", ecsTaskDefValidator),
-							"command":             strList("Command override of the first container."),
+							"command":             strList("Command override of `container`."),
+							"container":           str(false, "Container that gets `command` and the release as `GOLIVE_*` environment variables. Default: the task definition's first."),
 							"launch_type":         str(false, "`FARGATE` or `EC2`.", stringvalidator.OneOf("FARGATE", "EC2")),
 							"subnets":             strList("Subnets (awsvpc)."),
 							"security_groups":     strList("Security groups (awsvpc)."),
@@ -130,26 +129,7 @@ func (r *deploymentResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
-	ecsBlock := single("Run the version as the slot's ECS service, owned by this resource. Exactly one of `ecs` and `lambda`.", map[string]schema.Attribute{
-		"cluster_arn":         str(true, "Cluster ARN (or name).", ecsClusterValidator),
-		"task_definition_arn": str(true, "Task definition revision to run: its ARN (or `family:revision`).", ecsTaskDefValidator),
-		"service_name": schema.StringAttribute{Optional: true, MarkdownDescription: "ECS service name. Default `<service>-<slot>`.",
-			Validators: []validator.String{stringvalidator.RegexMatches(ecsServiceNamePattern, "must be 1-255 letters, digits, '_' or '-'")}},
-		"desired_count":    schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(1), MarkdownDescription: "Tasks to run. Default 1.", Validators: []validator.Int64{int64validator.Between(0, 5000)}},
-		"launch_type":      str(false, "`FARGATE`, `EC2` or `EXTERNAL`.", stringvalidator.OneOf("FARGATE", "EC2", "EXTERNAL")),
-		"subnets":          strList("Subnets (awsvpc network mode)."),
-		"security_groups":  strList("Security groups (awsvpc network mode)."),
-		"assign_public_ip": schema.BoolAttribute{Optional: true, MarkdownDescription: "Give tasks public IPs."},
-		"wait_for_steady_state": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-			MarkdownDescription: "Wait until the desired count runs on the new revision before verifying. Default `true`."},
-	})
-	ecsBlock.NestedObject.Blocks = map[string]schema.Block{"load_balancer": single("Register the tasks with a target group.", map[string]schema.Attribute{
-		"target_group_arn": str(true, "Target group ARN; it becomes the deployment's `destination`.",
-			stringvalidator.RegexMatches(targetGroupARNPattern, "must be a target group ARN such as arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api-blue/0123456789abcdef")),
-		"container_name": str(true, "Container to register."),
-		"container_port": schema.Int64Attribute{Required: true, MarkdownDescription: "Its port.", Validators: []validator.Int64{int64validator.Between(1, 65535)}},
-	})}
-	resp.Schema.Blocks["ecs"] = ecsBlock
+	resp.Schema.Blocks["ecs"] = deploymentECSBlock()
 }
 
 var (
@@ -201,8 +181,10 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if known(plan.Environment) && known(plan.Service) && known(plan.Version) && !plan.Slot.IsUnknown() {
 		plan.ID = types.StringValue(c.id())
 	}
-	redeploy := state == nil || !plan.Version.Equal(state.Version) || !plan.ECS.Equal(state.ECS) || !plan.Lambda.Equal(state.Lambda)
-	if !redeploy {
+	if state != nil {
+		r.planReplacement(ctx, plan, *state, resp)
+	}
+	if !r.redeploys(ctx, plan, state, &resp.Diagnostics) {
 		return
 	}
 	plan.Status, plan.DeployedAt, plan.PreviousVersion = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
@@ -230,7 +212,7 @@ func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequ
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if r.release(ctx, &plan, "creating", &resp.Diagnostics) {
+	if r.release(ctx, &plan, false, "creating", &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	}
 }
@@ -247,177 +229,18 @@ func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequ
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if plan.Version.Equal(state.Version) && plan.ECS.Equal(state.ECS) && plan.Lambda.Equal(state.Lambda) {
-		// Only gates, hooks or timeouts changed: nothing to release.
+	if !r.redeploys(ctx, plan, &state, &resp.Diagnostics) {
+		// Only gates, hooks, waiting, adopt or timeouts changed: nothing to release.
 		plan.Status, plan.DeployedAt, plan.PreviousVersion, plan.Destination = state.Status, state.DeployedAt, state.PreviousVersion, state.Destination
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
-	if r.release(ctx, &plan, "updating", &resp.Diagnostics) {
+	if r.release(ctx, &plan, true, "updating", &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
 	// Failed and put back: the state keeps the version that still runs.
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-}
-
-// release runs a deployment end to end under the lock; it fills the
-// computed attributes of plan and reports whether the version is verified.
-func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel, verb string, diags *diagnostics) bool {
-	c := r.decode(ctx, *plan, diags)
-	summary := fmt.Sprintf("%s golive deployment (%s)", verb, c.id())
-	if diags.HasError() {
-		return false
-	}
-	actor, err := r.data.aws.CallerIdentity(ctx)
-	if err != nil {
-		diags.AddError(summary, err.Error())
-		return false
-	}
-	// The gates again, at apply: a saved plan must not slip past a freeze
-	// that began, or a verification that was revoked, after it was made.
-	env, overrides := r.checkDeploymentGates(ctx, c, diags)
-	if diags.HasError() {
-		return false
-	}
-	sess, err := r.data.changes.Begin(ctx, change.Request{Environment: env, Service: c.service, Actor: actor.ARN,
-		Operation: fmt.Sprintf("deployment of %s@%s to slot %s", c.service, c.version, c.slot)})
-	if err != nil {
-		diags.AddError(summary, err.Error())
-		return false
-	}
-	var end change.Ending
-	defer func() { addWarnings(diags, sess.End(ctx, end)) }()
-	started := r.data.now().UTC()
-	previousVersion := ""
-	if rel, err := r.data.ledger.GetRelease(ctx, c.env, c.service); err == nil {
-		previousVersion = rel.Slots[c.slot].Version
-	}
-	var opening change.Opening
-	for _, o := range overrides {
-		opening.Events = append(opening.Events, c.event(ledger.KindOverride, ledger.OutcomeAllowed, o.gate+" gate of deployment "+c.id(), o.reason))
-	}
-	opening.Events = append(opening.Events, c.event(ledger.KindDeploymentStarted, ledger.OutcomeStarted, fmt.Sprintf("slot %s, from %s", c.slot, orNone(previousVersion)), ""))
-	_ = sess.Start(ctx, opening) // no split record: only events, whose failures End reports
-	tflog.Info(ctx, "golive deployment starting", map[string]any{"deployment": c.id(), "version": c.version})
-
-	ecsOps := &deploy.ECS{Client: r.data.aws.ECS(), ELB: r.data.aws.ELBv2(), Logf: func(f string, a ...any) { tflog.Info(ctx, fmt.Sprintf(f, a...)) }}
-	if previousTD, err := r.rollOut(ctx, c, ecsOps); err != nil {
-		msg := r.putBack(ctx, sess, c, ecsOps, previousTD, err, diags)
-		wctx, cancel := detached.WithTimeout(ctx, detached.CallTimeout)
-		defer cancel()
-		_ = r.data.ledger.PutVerification(wctx, ledger.Verification{Environment: c.env, Service: c.service, Version: c.version, Status: ledger.StatusFailed, Actor: actor.ARN})
-		end.Events = []ledger.Event{c.event(ledger.KindDeploymentFailed, ledger.OutcomeFailed, msg, "")}
-		diags.AddError(summary, msg)
-		return false
-	}
-	now := r.data.now().UTC()
-	if err := r.recordVerified(ctx, c, actor.ARN, previousVersion, now); err != nil {
-		diags.AddError(summary, err.Error())
-		return false
-	}
-	end.Events = []ledger.Event{c.event(ledger.KindDeploymentVerified, ledger.OutcomeSucceeded, fmt.Sprintf("slot %s in %s", c.slot, now.Sub(started).Round(time.Second)), "")}
-	plan.ID = types.StringValue(c.id())
-	plan.Status = types.StringValue(ledger.StatusVerified)
-	plan.DeployedAt = types.StringValue(now.Format(time.RFC3339))
-	plan.PreviousVersion = optionalString(previousVersion)
-	plan.Destination = types.StringValue(c.destination())
-	return true
-}
-
-// rollOut makes the version run (the ECS service on its task definition,
-// stable; or the Lambda version checked), runs the hooks and passes the
-// gates. previousTD is the task definition the ECS service ran before.
-func (r *deploymentResource) rollOut(ctx context.Context, c deployConfig, ecsOps *deploy.ECS) (previousTD string, err error) {
-	if c.ecs != nil {
-		c.ecs.Tags = r.data.defaultTags
-		if previousTD, err = ecsOps.Apply(ctx, *c.ecs); err != nil {
-			return previousTD, err
-		}
-		if c.wait {
-			if err := ecsOps.WaitStable(ctx, c.ecs.Cluster, c.ecs.Name, time.Until(deadlineOf(ctx, 10*time.Minute))); err != nil {
-				return previousTD, err
-			}
-		}
-	} else if err := deploy.CheckLambdaVersion(ctx, r.data.aws.Lambda(), c.lambdaFn, c.lambdaVer); err != nil {
-		return "", err
-	}
-	for i, h := range c.beforeHooks {
-		if err := h.Run(ctx); err != nil {
-			return previousTD, fmt.Errorf("hook %d (before_verify): %w", i+1, err)
-		}
-	}
-	for _, h := range c.httpChecks {
-		if err := verify.Until(ctx, h.check, h.interval, h.successes, h.timeout, func(s string) { tflog.Info(ctx, s) }); err != nil {
-			return previousTD, fmt.Errorf("verifying %s@%s: %w", c.service, c.version, err)
-		}
-	}
-	for _, g := range r.gates(c) {
-		if err := g.Check(ctx); err != nil {
-			return previousTD, fmt.Errorf("verifying %s@%s: %w", c.service, c.version, err)
-		}
-	}
-	for i, h := range c.afterHook {
-		if err := h.Run(ctx); err != nil {
-			return previousTD, fmt.Errorf("hook %d (after_verify): %w", i+1, err)
-		}
-	}
-	return previousTD, nil
-}
-
-// putBack puts an ECS service that moved back on its previous task
-// definition and records it; it returns the failure in words, with what
-// became of the service.
-func (r *deploymentResource) putBack(ctx context.Context, sess *change.Session, c deployConfig, ecsOps *deploy.ECS, previousTD string, cause error, diags *diagnostics) string {
-	msg := cause.Error()
-	if c.ecs == nil || previousTD == "" || previousTD == c.ecs.TaskDefinition {
-		return msg
-	}
-	e := c.event(ledger.KindRolledBack, ledger.OutcomePutBack, fmt.Sprintf("ECS service %s back on %s", c.ecs.Name, previousTD), cause.Error())
-	if perr := ecsOps.PutBack(ctx, c.ecs.Cluster, c.ecs.Name, previousTD); perr != nil {
-		msg += "; " + perr.Error()
-		e.Outcome, e.Detail = ledger.OutcomePutBackFailed, perr.Error()
-	} else {
-		msg += fmt.Sprintf("; ECS service %s put back on %s", c.ecs.Name, previousTD)
-	}
-	if err := sess.Record(ctx, e); err != nil {
-		diags.AddWarning("recording a ledger event", err.Error())
-	}
-	return msg
-}
-
-// recordVerified records the version verified and in its slot.
-func (r *deploymentResource) recordVerified(ctx context.Context, c deployConfig, actor, previousVersion string, now time.Time) error {
-	if err := r.data.ledger.PutVerification(ctx, ledger.Verification{Environment: c.env, Service: c.service, Version: c.version,
-		Status: ledger.StatusVerified, VerifiedAt: now, Actor: actor}); err != nil {
-		return err
-	}
-	slot := ledger.Slot{Version: c.version, Status: ledger.StatusVerified, DeployedAt: now, Destination: c.destination(), Previous: previousVersion, Function: c.lambdaFn}
-	if c.ecs != nil {
-		slot.Cluster, slot.ECSService = c.ecs.Cluster, c.ecs.Name
-	}
-	_, err := r.data.ledger.SetSlot(ctx, c.env, c.service, c.slot, slot)
-	return err
-}
-
-// event is an event of this deployment's version.
-func (c deployConfig) event(kind, outcome, detail, reason string) ledger.Event {
-	return ledger.Event{Kind: kind, Outcome: outcome, Version: c.version, Detail: detail, Reason: reason}
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "nothing"
-	}
-	return s
-}
-
-// deadlineOf is the context's deadline, or now+fallback.
-func deadlineOf(ctx context.Context, fallback time.Duration) time.Time {
-	if d, ok := ctx.Deadline(); ok {
-		return d
-	}
-	return time.Now().Add(fallback)
 }
 
 func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -455,7 +278,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 			resp.Diagnostics.AddError(fmt.Sprintf("reading golive deployment (%s)", state.ID.ValueString()), err.Error())
 			return
 		}
-		state.ECS = withLiveECS(ctx, state.ECS, live, &resp.Diagnostics)
+		state.ECS = withLiveECS(ctx, state.ECS, service+"-"+slot, live, &resp.Diagnostics)
 	}
 	state.Version = types.StringValue(s.Version)
 	state.Status = types.StringValue(s.Status)
@@ -478,11 +301,8 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	defer cancel()
 	c := r.decode(ctx, state, &resp.Diagnostics)
 	summary := fmt.Sprintf("deleting golive deployment (%s)", c.id())
-	if c.ecs != nil {
-		if err := (&deploy.ECS{Client: r.data.aws.ECS()}).Delete(ctx, c.ecs.Cluster, c.ecs.Name); err != nil {
-			resp.Diagnostics.AddError(summary, err.Error())
-			return
-		}
+	if c.ecs != nil && !r.deleteService(ctx, c, summary, &resp.Diagnostics) {
+		return
 	}
 	if err := r.data.ledger.RemoveSlot(ctx, c.env, c.service, c.slot); err != nil {
 		resp.Diagnostics.AddError(summary, err.Error())

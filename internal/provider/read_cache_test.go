@@ -90,7 +90,7 @@ func TestReadCacheOneLedgerQueryAndOneDescribePerEnvironment(t *testing.T) {
 	}
 	ecsc := &deploy.ECS{Client: sdk}
 	for _, n := range []string{"api-blue", "api-green"} {
-		if _, err := ecsc.Apply(ctx, deploy.ECSService{Cluster: "c", Name: n, TaskDefinition: aws.ToString(td.TaskDefinition.TaskDefinitionArn), DesiredCount: 1, LaunchType: "EC2"}); err != nil {
+		if _, err := ecsc.Deploy(ctx, "shop/dev/"+n, deploy.ECSService{Cluster: "c", Name: n, TaskDefinition: aws.ToString(td.TaskDefinition.TaskDefinitionArn), DesiredCount: 1, LaunchType: "EC2"}, deploy.ClaimTag); err != nil {
 			t.Fatal(err)
 		}
 	}

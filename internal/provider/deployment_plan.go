@@ -1,0 +1,63 @@
+package provider
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
+)
+
+// ecsSettings is the ecs block of m as the settings of the slot's service
+// (nil without one), and whether they are all known.
+func ecsSettings(ctx context.Context, m deploymentModel, diags *diag.Diagnostics) (*deploy.ECSService, bool) {
+	ok := !m.ECS.IsUnknown()
+	blocks := decodeList[ecsModel](ctx, m.ECS, &ok, diags)
+	if len(blocks) == 0 {
+		return nil, ok
+	}
+	return decodeECS(ctx, blocks[0], m.Service.ValueString()+"-"+m.slotName(), &ok, diags), ok
+}
+
+// redeploys says whether applying plan releases again: a new deployment,
+// another version, other settings of the slot's ECS service or another
+// Lambda version. Gates, hooks, adopt, waiting and timeouts alone do not.
+func (r *deploymentResource) redeploys(ctx context.Context, plan deploymentModel, state *deploymentModel, diags *diag.Diagnostics) bool {
+	if state == nil || !plan.Version.Equal(state.Version) || !plan.Lambda.Equal(state.Lambda) {
+		return true
+	}
+	want, known := ecsSettings(ctx, plan, diags)
+	have, _ := ecsSettings(ctx, *state, diags)
+	return !known || !reflect.DeepEqual(want, have)
+}
+
+// planReplacement plans a new deployment when ECS cannot make the change
+// in place (deploy.ReplacementReason), or when the service's cluster, name
+// or launch type will be known only at apply.
+func (r *deploymentResource) planReplacement(ctx context.Context, plan, state deploymentModel, resp *resource.ModifyPlanResponse) {
+	have, _ := ecsSettings(ctx, state, &resp.Diagnostics)
+	if have == nil || plan.ECS.IsUnknown() {
+		return
+	}
+	ok := true
+	blocks := decodeList[ecsModel](ctx, plan.ECS, &ok, &resp.Diagnostics)
+	if len(blocks) == 0 {
+		return
+	}
+	b := blocks[0]
+	reason := ""
+	if b.ClusterARN.IsUnknown() || b.ServiceName.IsUnknown() || b.LaunchType.IsUnknown() || b.CapacityProvider.IsUnknown() {
+		reason = "the cluster, service name or launch type is known only at apply"
+	} else {
+		want := decodeECS(ctx, b, plan.Service.ValueString()+"-"+plan.slotName(), &ok, &resp.Diagnostics)
+		reason = deploy.ReplacementReason(*have, *want)
+	}
+	if reason != "" {
+		tflog.Info(ctx, "golive deployment needs a new ECS service", map[string]any{"reason": reason})
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ecs"))
+	}
+}
