@@ -83,8 +83,8 @@ func (r *deploymentResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
 				NestedObject: schema.NestedBlockObject{
 					Attributes: map[string]schema.Attribute{
-						"alarms":        strList("CloudWatch alarms that must not be in ALARM."),
-						"target_health": schema.BoolAttribute{Optional: true, MarkdownDescription: "Every target of the slot's target group must be healthy (draining ones aside), polled until they are or `target_health_timeout` passes."},
+						"alarms":                strList("CloudWatch alarms that must not be in ALARM."),
+						"target_health":         schema.BoolAttribute{Optional: true, MarkdownDescription: "Every target of the slot's target group must be healthy (draining ones aside), polled until they are or `target_health_timeout` passes."},
 						"target_health_timeout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("5m"), MarkdownDescription: "How long `target_health` waits. Default `5m`.", Validators: []validator.String{durationString(time.Second, 2*time.Hour)}},
 					},
 					Blocks: map[string]schema.Block{"http": schema.ListNestedBlock{

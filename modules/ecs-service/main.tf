@@ -28,74 +28,7 @@ locals {
     blue  = var.rule_priority - 2
     green = var.rule_priority - 1
   })
-}
-
-resource "aws_lb_target_group" "slot" {
-  for_each    = toset(local.slots)
-  name        = "${local.tg_prefix}-${each.key}"
-  port        = var.container_port
-  protocol    = "HTTP"
-  target_type = "ip"
-  vpc_id      = var.vpc_id
-  health_check {
-    path = var.health_check_path
-  }
-  tags = var.tags
-}
-
-# One rule per slot that sends the service's paths to that slot when the
-# request carries the header <preview_header>: <slot>, so the idle slot can
-# be tried before traffic moves to it. These rules are also what attach the
-# target groups to the load balancer before golive creates the ECS services:
-# ECS refuses a target group with no load balancer ("does not have an
-# associated load balancer"), and the service's own rule is created by the
-# traffic split, which comes after the deployments. They never change, and
-# nothing else writes to them.
-resource "aws_lb_listener_rule" "preview" {
-  for_each     = toset(local.slots)
-  listener_arn = var.listener_arn
-  priority     = local.preview_priorities[each.key]
-  action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.slot[each.key].arn
-  }
-  condition {
-    http_header {
-      http_header_name = var.preview_header
-      values           = [each.key]
-    }
-  }
-  condition {
-    path_pattern {
-      values = var.path_patterns
-    }
-  }
-  dynamic "condition" {
-    for_each = length(var.preview_source_cidrs) > 0 ? [1] : []
-    content {
-      source_ip {
-        values = var.preview_source_cidrs
-      }
-    }
-  }
-  tags = var.tags
-}
-
-resource "aws_ecs_task_definition" "slot" {
-  for_each                 = toset(local.slots)
-  family                   = "${local.name}-${each.key}"
-  requires_compatibilities = [var.launch_type]
-  network_mode             = "awsvpc"
-  cpu                      = var.cpu
-  memory                   = var.memory
-  container_definitions = jsonencode([{
-    name         = var.service
-    image        = "${var.image_repository}:${local.versions[each.key]}"
-    essential    = true
-    portMappings = [{ containerPort = var.container_port }]
-    environment  = [{ name = "GOLIVE_VERSION", value = local.versions[each.key] }]
-  }])
-  tags = var.tags
+  rollback_alarms = concat(local.slot_alarm_names[local.target], var.rollback_alarms)
 }
 
 # Orders this environment's deployments after the upstream ones. Their ids
@@ -118,6 +51,7 @@ resource "golive_deployment" "slot" {
     launch_type         = var.launch_type
     subnets             = var.subnet_ids
     security_groups     = var.security_group_ids
+    assign_public_ip    = var.assign_public_ip
     load_balancer {
       target_group_arn = aws_lb_target_group.slot[each.key].arn
       container_name   = var.service
@@ -125,10 +59,12 @@ resource "golive_deployment" "slot" {
     }
   }
 
+  # The slot's own alarms: a version counts as verified while its target
+  # group is healthy by them.
   dynamic "verify" {
-    for_each = length(var.verify_alarms) > 0 ? [1] : []
+    for_each = length(concat(local.slot_alarm_names[each.key], var.verify_alarms)) > 0 ? [1] : []
     content {
-      alarms = var.verify_alarms
+      alarms = concat(local.slot_alarm_names[each.key], var.verify_alarms)
     }
   }
 
@@ -140,8 +76,9 @@ resource "golive_deployment" "slot" {
   }
 
   # The preview rules attach the target groups to the load balancer, which
-  # ECS requires before it creates a service behind them.
-  depends_on = [aws_lb_listener_rule.preview, terraform_data.upstream]
+  # ECS requires before it creates a service behind them; tasks read the
+  # configuration with the execution role's policy as they start.
+  depends_on = [aws_lb_listener_rule.preview, terraform_data.upstream, aws_iam_role_policy.execution]
 }
 
 resource "golive_traffic_split" "this" {
@@ -194,10 +131,11 @@ resource "golive_traffic_split" "this" {
     }
   }
 
+  # Judged by the alarms of the slot gaining traffic, on its own requests.
   dynamic "rollback" {
-    for_each = length(var.rollback_alarms) > 0 ? [1] : []
+    for_each = length(local.rollback_alarms) > 0 ? [1] : []
     content {
-      alarms        = var.rollback_alarms
+      alarms        = local.rollback_alarms
       poll_interval = var.poll_interval
     }
   }

@@ -28,34 +28,6 @@ variable "version_label" {
   }
 }
 
-variable "image_repository" {
-  description = "Container image repository; the image of a slot is <image_repository>:<its version>."
-  type        = string
-}
-
-variable "container_port" {
-  description = "Port the container listens on."
-  type        = number
-  default     = 8080
-
-  validation {
-    condition     = var.container_port >= 1 && var.container_port <= 65535
-    error_message = "container_port must be between 1 and 65535."
-  }
-}
-
-variable "cpu" {
-  description = "Task CPU units."
-  type        = number
-  default     = 256
-}
-
-variable "memory" {
-  description = "Task memory (MiB)."
-  type        = number
-  default     = 512
-}
-
 variable "desired_count" {
   description = "Tasks per slot."
   type        = number
@@ -76,26 +48,57 @@ variable "launch_type" {
 variable "cluster_arn" {
   description = "ECS cluster (modules/environment output cluster_arn)."
   type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}$", var.cluster_arn))
+    error_message = "cluster_arn must be an ECS cluster ARN, e.g. arn:aws:ecs:us-east-1:123456789012:cluster/shop-prod (modules/environment output cluster_arn)."
+  }
 }
 
 variable "vpc_id" {
-  description = "VPC of the target groups."
+  description = "VPC of the target groups (modules/environment output vpc_id)."
   type        = string
+
+  validation {
+    condition     = can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
+    error_message = "vpc_id must be a VPC id such as vpc-0123456789abcdef0."
+  }
 }
 
 variable "subnet_ids" {
-  description = "Subnets of the tasks."
+  description = "Subnets of the tasks (modules/environment output subnet_ids: private subnets, unless its task_network is public)."
   type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) >= 1 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
+    error_message = "subnet_ids must list at least one subnet id such as subnet-0123456789abcdef0."
+  }
 }
 
 variable "security_group_ids" {
-  description = "Security groups of the tasks."
+  description = "Security groups of the tasks (modules/environment output task_security_group_id)."
   type        = list(string)
+
+  validation {
+    condition     = length(var.security_group_ids) >= 1 && alltrue([for g in var.security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", g))])
+    error_message = "security_group_ids must list at least one security group id such as sg-0123456789abcdef0 (Fargate tasks need one)."
+  }
+}
+
+variable "assign_public_ip" {
+  description = "Give tasks public IPs: needed in public subnets without NAT (modules/environment output assign_public_ip)."
+  type        = bool
+  default     = false
 }
 
 variable "listener_arn" {
-  description = "Listener the service's rule and preview rules are added to."
+  description = "Listener the service's rule and preview rules are added to (modules/environment output listener_arn). Its load balancer is the LoadBalancer dimension of the slot alarms."
   type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:listener/app/[^/]+/[^/]+/[^/]+$", var.listener_arn))
+    error_message = "listener_arn must be an application load balancer listener ARN, e.g. arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop-prod/0123456789abcdef/0123456789abcdef."
+  }
 }
 
 variable "path_patterns" {
@@ -193,13 +196,13 @@ variable "strategy" {
 }
 
 variable "rollback_alarms" {
-  description = "CloudWatch alarms that roll a cutover back (modules/environment output alarm_names)."
+  description = "More CloudWatch alarms that roll a cutover back, besides the slot alarms of the slot gaining traffic (slot_alarms)."
   type        = list(string)
   default     = []
 }
 
 variable "verify_alarms" {
-  description = "CloudWatch alarms that must be OK before a deployment counts as verified."
+  description = "More CloudWatch alarms that must be OK before a deployment counts as verified, besides its own slot alarms (slot_alarms)."
   type        = list(string)
   default     = []
 }

@@ -1,4 +1,25 @@
-mock_provider "aws" {}
+# Mocked data sources answer like AWS in us-east-1; resources that others
+# refer to by ARN get ARNs the aws provider accepts.
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/shop-prod-api-mock" }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = {
+      arn        = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-prod-api/0123456789abcdef"
+      arn_suffix = "targetgroup/shop-prod-api/0123456789abcdef"
+    }
+  }
+}
 mock_provider "golive" {}
 
 variables {
@@ -7,10 +28,16 @@ variables {
   version_label      = "2.0.0"
   image_repository   = "registry.example.com/shop/api"
   cluster_arn        = "arn:aws:ecs:us-east-1:123456789012:cluster/shop-prod"
-  vpc_id             = "vpc-1"
-  subnet_ids         = ["subnet-1", "subnet-2"]
-  security_group_ids = ["sg-1"]
-  listener_arn       = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop-prod/1/2"
+  vpc_id             = "vpc-0123456789abcdef0"
+  subnet_ids         = ["subnet-00000000000000001", "subnet-00000000000000002"]
+  security_group_ids = ["sg-0123456789abcdef0"]
+  listener_arn       = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop-prod/0123456789abcdef/fedcba9876543210"
+}
+
+# What the ledger says unless a run says otherwise: blue live on 1.0.0.
+override_data {
+  target = data.golive_release.this
+  values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0", green = "1.0.0" } }
 }
 
 # The split validates its destinations' deployment ids at plan; mocked ids
@@ -212,10 +239,6 @@ run "rule_arn_output_is_the_split_rule" {
   override_data {
     target = data.golive_release.this
     values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0", green = "1.0.0" } }
-  }
-  override_resource {
-    target = aws_lb_target_group.slot
-    values = { arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-prod-api/0123456789abcdef" }
   }
   override_resource {
     target = golive_traffic_split.this

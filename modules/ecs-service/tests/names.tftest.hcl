@@ -9,10 +9,10 @@ variables {
   version_label      = "2.0.0"
   image_repository   = "registry.example.com/shop/api"
   cluster_arn        = "arn:aws:ecs:us-east-1:123456789012:cluster/shop-prod"
-  vpc_id             = "vpc-1"
-  subnet_ids         = ["subnet-1", "subnet-2"]
-  security_group_ids = ["sg-1"]
-  listener_arn       = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop-prod/1/2"
+  vpc_id             = "vpc-0123456789abcdef0"
+  subnet_ids         = ["subnet-00000000000000001", "subnet-00000000000000002"]
+  security_group_ids = ["sg-0123456789abcdef0"]
+  listener_arn       = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop-prod/0123456789abcdef/fedcba9876543210"
 }
 
 override_resource {
@@ -34,5 +34,9 @@ run "long_names_give_distinct_target_group_names" {
   assert {
     condition     = alltrue([for tg in aws_lb_target_group.slot : length(tg.name) <= 32 && !endswith(tg.name, "-")]) && aws_lb_target_group.slot["blue"].name != aws_lb_target_group.slot["green"].name
     error_message = "target group names must be at most 32 characters, not end in '-', and differ between slots"
+  }
+  assert {
+    condition     = length(aws_iam_role.execution[0].name) <= 64 && length(aws_iam_role.task[0].name) <= 64
+    error_message = "IAM role names must be at most 64 characters"
   }
 }
