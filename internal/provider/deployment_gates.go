@@ -62,8 +62,16 @@ func (r *deploymentResource) checkDeploymentGates(ctx context.Context, c deployC
 
 func (r *deploymentResource) checkParity(ctx context.Context, env *ledger.Environment, source string, diags *diagnostics) {
 	src, err := r.data.ledger.GetEnvironment(ctx, source)
+	if err != nil && env.Parity == "strict" {
+		// Strict fails closed: a release must not pass a check that did not run.
+		diags.AddAttributeError(path.Root("environment"), "config parity not checked",
+			fmt.Sprintf("%s has parity = \"strict\": its config keys must include those of %s, but reading the config keys of %s from the golive ledger failed: %v. "+
+				"Nothing was deployed. Retry once the ledger can be read, or set parity = \"warn\" on %s to let releases through unchecked.",
+				env.ID(), source, source, err, env.ID()))
+		return
+	}
 	if err != nil {
-		diags.AddWarning("parity not checked", fmt.Sprintf("reading %s: %v", source, err))
+		diags.AddWarning("parity not checked", fmt.Sprintf("parity = \"warn\": reading the config keys of %s from the golive ledger failed: %v", source, err))
 		return
 	}
 	missing := policy.MissingKeys(append(append([]string{}, src.VariableKeys...), src.SecretKeys...),
