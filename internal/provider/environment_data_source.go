@@ -45,7 +45,6 @@ type environmentDataModel struct {
 var (
 	freezeAttrTypes = map[string]attr.Type{"start": types.StringType, "end": types.StringType, "reason": types.StringType}
 	windowAttrTypes = map[string]attr.Type{"days": types.ListType{ElemType: types.StringType}, "start": types.StringType, "end": types.StringType, "timezone": types.StringType}
-	notifyAttrTypes = map[string]attr.Type{"sns_topic_arn": types.StringType, "webhook_url": types.StringType}
 )
 
 func (d *environmentDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -80,7 +79,7 @@ func (d *environmentDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 					"start": computed("Opening time."), "end": computed("Closing time."), "timezone": computed("IANA time zone."),
 				}},
 			"notify": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Notification targets, if any.",
-				Attributes: map[string]schema.Attribute{"sns_topic_arn": computed("SNS topic."), "webhook_url": computed("Webhook URL.")}},
+				Attributes: notifyDataAttributes()},
 			"updated_at": computed("When the record last changed (RFC 3339)."),
 			"updated_by": computed("Who changed it last (STS caller ARN)."),
 		},
@@ -130,9 +129,9 @@ func (d *environmentDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if w := rec.DeployWindow; w != nil {
 		m.DeployWindow = windowObject(w)
 	}
-	m.Notify = types.ObjectNull(notifyAttrTypes)
+	m.Notify = types.ObjectNull(notifyDataAttrTypes)
 	if n := rec.Notify; n != nil {
-		m.Notify = notifyObject(n)
+		m.Notify = notifyDataObject(n)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }

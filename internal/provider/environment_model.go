@@ -48,11 +48,6 @@ type deployWindowModel struct {
 	Timezone types.String `tfsdk:"timezone"`
 }
 
-type notifyModel struct {
-	SNSTopicARN types.String `tfsdk:"sns_topic_arn"`
-	WebhookURL  types.String `tfsdk:"webhook_url"`
-}
-
 type overrideModel struct {
 	Reason types.String `tfsdk:"reason"`
 }
@@ -82,7 +77,7 @@ func (m environmentModel) record(ctx context.Context, variableKeys, secretKeys [
 		e.DeployWindow = &ledger.WindowRecord{Days: w.days, Start: w.Start.ValueString(), End: w.End.ValueString(), Timezone: w.Timezone.ValueString()}
 	}
 	if n := b.notify; n != nil {
-		e.Notify = &ledger.NotifyRecord{SNSTopicARN: n.SNSTopicARN.ValueString(), WebhookURL: n.WebhookURL.ValueString()}
+		e.Notify = notifyRecord(n)
 	}
 	return e
 }
@@ -271,7 +266,3 @@ func freezesValue(freezes []ledger.FreezeRecord) types.List {
 	return types.ListValueMust(types.ObjectType{AttrTypes: freezeAttrTypes}, values)
 }
 
-func notifyObject(n *ledger.NotifyRecord) types.Object {
-	return types.ObjectValueMust(notifyAttrTypes, map[string]attr.Value{
-		"sns_topic_arn": optionalString(n.SNSTopicARN), "webhook_url": optionalString(n.WebhookURL)})
-}

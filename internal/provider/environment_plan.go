@@ -39,9 +39,9 @@ func (r *environmentResource) ValidateConfig(ctx context.Context, req resource.V
 		resp.Diagnostics.AddAttributeError(path.Root("secrets_wo_version"), "missing secrets_wo_version",
 			"secrets_wo_version is required with secrets_wo: Terraform cannot see changes of write-only values, so bump secrets_wo_version (e.g. 1, then 2) whenever secret values change")
 	}
-	if n := b.notify; n != nil && n.SNSTopicARN.IsNull() && n.WebhookURL.IsNull() {
+	if n := b.notify; n != nil && notifyEmpty(n) {
 		resp.Diagnostics.AddAttributeError(path.Root("notify").AtListIndex(0), "empty notify block",
-			"set sns_topic_arn, webhook_url or both, or remove the notify block")
+			"set sns_topic_arn, event_bus_arn, webhook_url or any of them, or remove the notify block")
 	}
 }
 

@@ -131,12 +131,7 @@ func (r *environmentResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"notify": schema.ListNestedBlock{
 				MarkdownDescription: "Where events of this environment are announced. At most one.",
 				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
-				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-					"sns_topic_arn": schema.StringAttribute{Optional: true, MarkdownDescription: "SNS topic that receives event JSON.",
-						Validators: []validator.String{stringvalidator.RegexMatches(snsTopicARNPattern, "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:deploys")}},
-					"webhook_url": schema.StringAttribute{Optional: true, MarkdownDescription: "HTTP(S) endpoint that receives event JSON by POST.",
-						Validators: []validator.String{httpURL()}},
-				}},
+				NestedObject:        schema.NestedBlockObject{Attributes: notifyAttributes()},
 			},
 			"override": overrideBlock("Lets a change of `variables` or secrets through a freeze or outside the deploy window. The reason and the caller are recorded in the ledger."),
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
@@ -198,6 +193,10 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 	if err == nil {
 		createdSecrets, err = store.Put(ctx, envconfig.Secrets, secrets, nil)
 	}
+	createdHookSecret := false
+	if err == nil {
+		createdHookSecret, err = syncWebhookSecret(ctx, store, nil, plan, config, &resp.Diagnostics)
+	}
 	rec := plan.record(ctx, keysOf(vars), keysOf(secrets), &resp.Diagnostics)
 	rec.UpdatedBy = actor.ARN
 	if err == nil {
@@ -207,6 +206,9 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 		undo, cancel := detached.WithTimeout(ctx, detached.RollbackTimeout)
 		defer cancel()
 		undoErr := errors.Join(store.Delete(undo, envconfig.Variables, createdVars), store.Delete(undo, envconfig.Secrets, createdSecrets))
+		if createdHookSecret {
+			undoErr = errors.Join(undoErr, store.Delete(undo, envconfig.Notify, []string{envconfig.WebhookSecret}))
+		}
 		if undoErr != nil {
 			err = fmt.Errorf("%w\n\nremoving the parameters this apply created also failed, delete them by hand: %v", err, undoErr)
 		}
@@ -289,6 +291,9 @@ func (r *environmentResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	store := r.store(plan)
 	err = applyConfigChange(ctx, store, change)
+	if err == nil {
+		_, err = syncWebhookSecret(ctx, store, webhookSecretVersion(ctx, state, &resp.Diagnostics), plan, config, &resp.Diagnostics)
+	}
 	if err != nil {
 		resp.Diagnostics.AddError(summary, err.Error()+
 			"\n\nParameter Store may hold part of this change; the next plan shows the difference and the next apply completes it.")
