@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,66 +16,7 @@ import (
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 )
 
-// rolloutSim simulates in the fault proxy what moto lacks: moto sets a
-// deployment's rolloutState once, at CreateService, and never fails one;
-// its stopped tasks carry no stop code and exit 0. The simulation gives the
-// PRIMARY deployment the next of states on each DescribeServices answer
-// (the last one repeats), with reason and events once FAILED, and gives
-// stopped tasks the stop code and exit code of an essential container that
-// exited 1.
-type rolloutSim struct {
-	mu     sync.Mutex
-	states []string
-	reason string
-	event  string
-	reads  int
-}
-
-func (r *rolloutSim) rewrite(action string, body []byte) []byte {
-	switch action {
-	case "DescribeServices":
-		return emulator.EditJSON(body, r.services)
-	case "DescribeTasks":
-		return emulator.EditJSON(body, func(m map[string]any) {
-			for _, x := range list(m["tasks"]) {
-				task := x.(map[string]any)
-				if task["lastStatus"] == "STOPPED" {
-					task["stopCode"] = "EssentialContainerExited"
-					for _, c := range list(task["containers"]) {
-						c.(map[string]any)["exitCode"] = 1
-					}
-				}
-			}
-		})
-	}
-	return body
-}
-
-func (r *rolloutSim) services(m map[string]any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	state := r.states[min(r.reads, len(r.states)-1)]
-	r.reads++
-	for _, x := range list(m["services"]) {
-		svc := x.(map[string]any)
-		for _, d := range list(svc["deployments"]) {
-			dep := d.(map[string]any)
-			if dep["status"] != "PRIMARY" {
-				continue
-			}
-			dep["rolloutState"] = state
-			if state == "FAILED" {
-				dep["rolloutStateReason"] = r.reason
-				svc["events"] = []any{map[string]any{"id": "e1", "createdAt": float64(time.Now().Unix() + 60), "message": r.event}}
-			}
-		}
-	}
-}
-
-func list(v any) []any {
-	l, _ := v.([]any)
-	return l
-}
+const circuitBreakerReason = "ECS deployment circuit breaker: tasks failed to start."
 
 // stopTasksOf runs n tasks as ECS would for the deployment (startedBy its
 // id) and stops them, so the deployment has stopped tasks to explain. It
@@ -120,20 +60,18 @@ func (f *slotFixture) primaryDeployment(t *testing.T) string {
 func TestWaitRollout_followsTheDeploymentUntilCompleted(t *testing.T) {
 	t.Parallel()
 	f := newSlotFixture(t)
-	sim := &rolloutSim{states: []string{"COMPLETED"}}
-	f.throughProxy(t, sim.rewrite)
+	sim := &emulator.ECSAnswers{}
+	f.throughProxy(t, sim.Rewrite)
 	a, err := f.deployer.Deploy(context.Background(), greenID, f.service(1), deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim.mu.Lock()
-	sim.states, sim.reads = []string{"IN_PROGRESS", "IN_PROGRESS", "COMPLETED"}, 0
-	sim.mu.Unlock()
+	sim.SetRollout("", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED")
 	if err := f.deployer.WaitRollout(context.Background(), a, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if sim.reads != 3 {
-		t.Fatalf("the wait read the service %d times, want 3 (IN_PROGRESS twice, then COMPLETED)", sim.reads)
+	if sim.Reads() != 3 {
+		t.Fatalf("the wait read the service %d times, want 3 (IN_PROGRESS twice, then COMPLETED)", sim.Reads())
 	}
 }
 
@@ -142,14 +80,15 @@ func TestWaitRollout_followsTheDeploymentUntilCompleted(t *testing.T) {
 func TestWaitRollout_failedListsStoppedTasks(t *testing.T) {
 	t.Parallel()
 	f := newSlotFixture(t)
-	sim := &rolloutSim{states: []string{"COMPLETED", "IN_PROGRESS", "FAILED"}, reason: "ECS deployment circuit breaker: tasks failed to start.",
-		event: "(service api-green) (deployment ecs-svc/1) deployment failed: tasks failed to start."}
-	f.throughProxy(t, sim.rewrite)
+	sim := &emulator.ECSAnswers{}
+	sim.SetExitCode(1)
+	f.throughProxy(t, sim.Rewrite)
 	a, err := f.deployer.Deploy(context.Background(), greenID, f.service(1), deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.stopTasksOf(t, a.Deployment, 2, "Essential container in task exited")
+	sim.SetRollout(circuitBreakerReason, "IN_PROGRESS", "FAILED")
 	err = f.deployer.WaitRollout(context.Background(), a, time.Minute)
 	t.Logf("the error reads:\n%v", err)
 	var re *deploy.RolloutError
@@ -171,12 +110,13 @@ func TestWaitRollout_failedListsStoppedTasks(t *testing.T) {
 func TestWaitRollout_timesOut(t *testing.T) {
 	t.Parallel()
 	f := newSlotFixture(t)
-	sim := &rolloutSim{states: []string{"IN_PROGRESS"}}
-	f.throughProxy(t, sim.rewrite)
+	sim := &emulator.ECSAnswers{}
+	f.throughProxy(t, sim.Rewrite)
 	a, err := f.deployer.Deploy(context.Background(), greenID, f.service(1), deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}
+	sim.SetRollout("", "IN_PROGRESS")
 	err = f.deployer.WaitRollout(context.Background(), a, 300*time.Millisecond)
 	var re *deploy.RolloutError
 	if !errors.As(err, &re) || !re.TimedOut || !strings.Contains(err.Error(), "ECS service api-green did not finish rolling out within 300ms: deployment "+a.Deployment+" IN_PROGRESS") {
@@ -191,14 +131,13 @@ func TestPipelineOnECS_failedRolloutPutsBack(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newSlotFixture(t)
-	sim := &rolloutSim{states: []string{"COMPLETED"}, reason: "ECS deployment circuit breaker: tasks failed to start."}
-	f.throughProxy(t, sim.rewrite)
+	sim := &emulator.ECSAnswers{}
+	sim.SetExitCode(1)
+	f.throughProxy(t, sim.Rewrite)
 	if _, err := f.deployer.Deploy(ctx, greenID, f.service(1), deploy.ClaimTag); err != nil {
 		t.Fatal(err)
 	}
-	sim.mu.Lock()
-	sim.states, sim.reads = []string{"COMPLETED", "FAILED"}, 0 // Deploy's read sees the old deployment done; the wait sees it fail
-	sim.mu.Unlock()
+	sim.SetRollout(circuitBreakerReason, "FAILED")
 	pf := newPipeline(nil)
 	target := &deploy.ECSTarget{ECS: f.deployer, Service: f.service(2), ID: greenID, Wait: true, WaitTimeout: time.Minute}
 	applied := false
@@ -227,8 +166,9 @@ func TestPipelineOnECS_failedRolloutPutsBack(t *testing.T) {
 func TestPipelineOnECS_failedFirstDeploymentLeavesNothing(t *testing.T) {
 	t.Parallel()
 	f := newSlotFixture(t)
-	sim := &rolloutSim{states: []string{"FAILED"}, reason: "ECS deployment circuit breaker: tasks failed to start."}
-	f.throughProxy(t, sim.rewrite)
+	sim := &emulator.ECSAnswers{}
+	sim.SetRollout(circuitBreakerReason, "FAILED")
+	f.throughProxy(t, sim.Rewrite)
 	pf := newPipeline(nil)
 	pf.ledger.release = nil
 	pf.p.Target = &deploy.ECSTarget{ECS: f.deployer, Service: f.service(1), ID: greenID, Wait: true, WaitTimeout: time.Minute}

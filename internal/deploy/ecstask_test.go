@@ -3,7 +3,6 @@ package deploy_test
 import (
 	"context"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,39 +17,19 @@ import (
 // taskHookFixture is a cluster with a migration task definition, reached
 // through the emulator's fault proxy (no faults), which quotes moto's task
 // cpu/memory numbers. moto stops a task after a few DescribeTasks calls,
-// always with exit code 0 and no reason; the proxy reports a stopped task
-// as ECS does when its essential container exits with exitCode.
+// always with exit code 0 and no reason; the proxy (emulator.ECSAnswers)
+// reports a stopped task as ECS does when its essential container exits
+// with the exit code the test sets.
 type taskHookFixture struct {
-	client   *ecs.Client
-	taskDef  string
-	exitCode atomic.Int32
+	client  *ecs.Client
+	taskDef string
+	answers *emulator.ECSAnswers
 }
 
 func newTaskHookFixture(t *testing.T) *taskHookFixture {
 	t.Helper()
-	f := &taskHookFixture{}
-	proxy, err := emulator.StartFaultProxy(emulator.Shared(t).URL, emulator.FaultOptions{Rewrite: func(action string, body []byte) []byte {
-		if action != "DescribeTasks" {
-			return body
-		}
-		return emulator.EditJSON(body, func(m map[string]any) {
-			tasks, _ := m["tasks"].([]any)
-			for _, x := range tasks {
-				task, _ := x.(map[string]any)
-				if task["lastStatus"] != "STOPPED" {
-					continue
-				}
-				task["stopCode"] = "EssentialContainerExited"
-				if task["stoppedReason"] == "" || task["stoppedReason"] == nil {
-					task["stoppedReason"] = "Essential container in task exited"
-				}
-				containers, _ := task["containers"].([]any)
-				for _, c := range containers {
-					c.(map[string]any)["exitCode"] = f.exitCode.Load()
-				}
-			}
-		})
-	}})
+	f := &taskHookFixture{answers: &emulator.ECSAnswers{}}
+	proxy, err := emulator.StartFaultProxy(emulator.Shared(t).URL, emulator.FaultOptions{Rewrite: f.answers.Rewrite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +111,7 @@ func TestECSTaskHook_successWithOverrides(t *testing.T) {
 func TestECSTaskHook_nonZeroExitFails(t *testing.T) {
 	t.Parallel()
 	f := newTaskHookFixture(t)
-	f.exitCode.Store(3)
+	f.answers.SetExitCode(3)
 	f.stopWhenStarted(t)
 	err := f.hook().RunRelease(context.Background(), hookRelease)
 	if err == nil || !strings.Contains(err.Error(), "container migrate exited with code 3: Essential container in task exited [EssentialContainerExited]") {

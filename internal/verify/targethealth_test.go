@@ -3,7 +3,6 @@ package verify_test
 import (
 	"context"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,30 +127,14 @@ func TestTargetHealth_unknownGroupFails(t *testing.T) {
 	}
 }
 
-// healthAnswers rewrites DescribeTargetHealth answers in the fault proxy:
-// moto reports every registered target of a running instance healthy, so
-// the test turns them into what ELB says of a target failing its health
-// checks (or draining) for as long as state says so.
-func healthAnswers(t *testing.T, cfg aws.Config, state func(read int) string) *elbv2.Client {
+// healthAnswers is an ELB client whose DescribeTargetHealth answers go
+// through the fault proxy with the states given (emulator.TargetHealthAnswers):
+// moto reports every registered target of a running instance healthy.
+func healthAnswers(t *testing.T, cfg aws.Config, states ...string) *elbv2.Client {
 	t.Helper()
-	var reads atomic.Int32
-	proxy, err := emulator.StartFaultProxy(emulator.Shared(t).URL, emulator.FaultOptions{Rewrite: func(action string, body []byte) []byte {
-		if action != "DescribeTargetHealth" {
-			return body
-		}
-		to, n := "", -1
-		switch state(int(reads.Add(1))) {
-		case "unhealthy":
-			to = "<State>unhealthy</State><Reason>Target.ResponseCodeMismatch</Reason><Description>Health checks failed with these codes: [502]</Description>"
-		case "draining":
-			to = "<State>draining</State><Reason>Target.DeregistrationInProgress</Reason>"
-		case "first draining":
-			to, n = "<State>draining</State><Reason>Target.DeregistrationInProgress</Reason>", 1
-		default:
-			return body
-		}
-		return []byte(strings.Replace(string(body), "<State>healthy</State>", to, n))
-	}})
+	answers := &emulator.TargetHealthAnswers{}
+	answers.Set(states...)
+	proxy, err := emulator.StartFaultProxy(emulator.Shared(t).URL, emulator.FaultOptions{Rewrite: answers.Rewrite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,12 +149,7 @@ func healthAnswers(t *testing.T, cfg aws.Config, state func(read int) string) *e
 func TestTargetHealth_polledUntilHealthy(t *testing.T) {
 	t.Parallel()
 	f := newWebFixture(t)
-	client := healthAnswers(t, f.cfg, func(read int) string {
-		if read <= 2 {
-			return "unhealthy"
-		}
-		return "healthy"
-	})
+	client := healthAnswers(t, f.cfg, "unhealthy", "unhealthy", "healthy")
 	var progress []string
 	err := verify.Until(context.Background(), verify.NewTargetHealth(client, []string{f.web}), 10*time.Millisecond, 1, time.Minute,
 		func(s string) { progress = append(progress, s) })
@@ -188,7 +166,7 @@ func TestTargetHealth_polledUntilHealthy(t *testing.T) {
 func TestTargetHealth_unhealthyUntilTimeoutNamesTargets(t *testing.T) {
 	t.Parallel()
 	f := newWebFixture(t)
-	client := healthAnswers(t, f.cfg, func(int) string { return "unhealthy" })
+	client := healthAnswers(t, f.cfg, "unhealthy")
 	err := verify.Until(context.Background(), verify.NewTargetHealth(client, []string{f.web}), 10*time.Millisecond, 1, 200*time.Millisecond, nil)
 	want := `target health of target groups "web": not healthy after 200ms: ` +
 		`target ` + f.instances[0] + `:8080 in target group "web" is unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [502]); ` +
@@ -204,10 +182,10 @@ func TestTargetHealth_drainingTargets(t *testing.T) {
 	t.Parallel()
 	f := newWebFixture(t)
 	ctx := context.Background()
-	err := verify.NewTargetHealth(healthAnswers(t, f.cfg, func(int) string { return "first draining" }), []string{f.web}).Check(ctx)
+	err := verify.NewTargetHealth(healthAnswers(t, f.cfg, "first draining"), []string{f.web}).Check(ctx)
 	if err != nil {
 		t.Fatalf("a draining target beside a healthy one: %v", err)
 	}
-	err = verify.NewTargetHealth(healthAnswers(t, f.cfg, func(int) string { return "draining" }), []string{f.web}).Check(ctx)
+	err = verify.NewTargetHealth(healthAnswers(t, f.cfg, "draining"), []string{f.web}).Check(ctx)
 	wantErr(t, err, `target group "web" has no healthy targets (2 draining)`)
 }
