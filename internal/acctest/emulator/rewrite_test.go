@@ -44,7 +44,9 @@ func TestRewriteChangesAnswers(t *testing.T) {
 		mu.Unlock()
 		switch action {
 		case "ListClusters":
-			return EditJSON(body, func(m map[string]any) { m["clusterArns"] = []string{"arn:aws:ecs:us-east-1:123456789012:cluster/rewritten"} })
+			return EditJSON(body, func(m map[string]any) {
+				m["clusterArns"] = []string{"arn:aws:ecs:us-east-1:123456789012:cluster/rewritten"}
+			})
 		case "DescribeTargetGroups":
 			return []byte(strings.ReplaceAll(string(body), "moto", "rewritten"))
 		}
