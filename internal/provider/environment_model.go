@@ -265,4 +265,3 @@ func freezesValue(freezes []ledger.FreezeRecord) types.List {
 	}
 	return types.ListValueMust(types.ObjectType{AttrTypes: freezeAttrTypes}, values)
 }
-

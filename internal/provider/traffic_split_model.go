@@ -73,6 +73,7 @@ type linearModel struct {
 type rollbackModel struct {
 	Alarms       types.List   `tfsdk:"alarms"`
 	HTTP         types.List   `tfsdk:"http"`
+	Metric       types.List   `tfsdk:"metric"`
 	PollInterval types.String `tfsdk:"poll_interval"`
 }
 
@@ -102,6 +103,7 @@ type splitConfig struct {
 	strategy     rollout.Strategy
 	alarms       []string
 	http         []httpGateModel
+	metrics      []verify.MetricSpec
 	poll         time.Duration
 	override     string
 }
@@ -170,6 +172,7 @@ func (m trafficSplitModel) decode(ctx context.Context, diags *diag.Diagnostics) 
 	if rb := decodeList[rollbackModel](ctx, m.Rollback, &c.known, diags); len(rb) > 0 {
 		c.alarms = listStrings(ctx, rb[0].Alarms, &c.known, diags)
 		c.http = decodeList[httpGateModel](ctx, rb[0].HTTP, &c.known, diags)
+		c.metrics, _ = metricSpecs(ctx, rb[0].Metric, &c.known, diags)
 		if d, err := time.ParseDuration(rb[0].PollInterval.ValueString()); err == nil && d > 0 {
 			c.poll = d
 		}
@@ -193,6 +196,9 @@ func (c splitConfig) rollbackDescription() string {
 	}
 	for _, h := range c.http {
 		conds = append(conds, fmt.Sprintf("%s does not answer %d", h.URL.ValueString(), h.ExpectStatus.ValueInt64()))
+	}
+	for _, m := range c.metrics {
+		conds = append(conds, m.Condition())
 	}
 	if len(conds) == 0 {
 		return ""
@@ -277,7 +283,7 @@ func (r *trafficSplitResource) gates(c splitConfig) []rollout.Gate {
 		g.Timeout, _ = time.ParseDuration(h.Timeout.ValueString())
 		gates = append(gates, g)
 	}
-	return gates
+	return append(gates, metricGates(r.data.aws.CloudWatch(), c.metrics, false)...)
 }
 
 // record is the ledger record of the split; aliasCreated says whether the
@@ -369,7 +375,8 @@ var (
 	httpGateAttrTypes = map[string]attr.Type{"url": types.StringType, "expect_status": types.Int64Type, "body_regex": types.StringType, "timeout": types.StringType}
 	rollbackAttrTypes = map[string]attr.Type{
 		"alarms": types.ListType{ElemType: types.StringType}, "poll_interval": types.StringType,
-		"http": types.ListType{ElemType: types.ObjectType{AttrTypes: httpGateAttrTypes}},
+		"http":   types.ListType{ElemType: types.ObjectType{AttrTypes: httpGateAttrTypes}},
+		"metric": metricListType,
 	}
 	timeoutsAttrTypes = map[string]attr.Type{"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType}
 )

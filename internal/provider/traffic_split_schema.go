@@ -123,6 +123,7 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 									MarkdownDescription: "Per-request timeout. Default `5s`.", Validators: []validator.String{durationString(100*time.Millisecond, time.Minute)}},
 							}},
 						},
+						"metric": metricBlock("Checked before the first step and throughout every bake; a failure rolls the weights back, like a firing alarm."),
 					},
 				},
 			},
