@@ -54,7 +54,7 @@ output "rollback_alarm_names" {
 }
 
 output "log_group_name" {
-  description = "CloudWatch Logs group of the containers; streams are <slot>/<container>/<task id>."
+  description = "CloudWatch Logs group of the containers; streams are `<slot>/<container>/<task id>`."
   value       = aws_cloudwatch_log_group.this.name
 }
 

@@ -151,7 +151,7 @@ variable "preview_rule_priorities" {
 }
 
 variable "preview_header" {
-  description = "Header that sends a request to one slot: <preview_header>: blue or green, on the service's paths."
+  description = "Header that sends a request to one slot: `<preview_header>: blue` (or green), on the service's paths."
   type        = string
   default     = "X-Golive-Slot"
 

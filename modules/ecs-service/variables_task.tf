@@ -2,7 +2,7 @@
 # container settings.
 
 variable "image_repository" {
-  description = "Container image repository; the image of a slot is <image_repository>:<its version>. An ECR repository (<account>.dkr.ecr.<region>.amazonaws.com/<name>) narrows the execution role's pull permissions to it."
+  description = "Container image repository; the image of a slot is `<image_repository>:<version>`. An ECR repository (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`) narrows the execution role's pull permissions to it."
   type        = string
 
   validation {
@@ -59,7 +59,7 @@ variable "runtime_platform" {
 }
 
 variable "variable_keys" {
-  description = "Keys of the environment's variables (modules/environment output variable_keys, or keys(data.golive_environment.<x>.variables)). Each reaches the container as an environment variable of the same name, read by ECS from /golive/<application>/<env>/vars/<KEY> at task start."
+  description = "Keys of the environment's variables (modules/environment output variable_keys, or keys(`data.golive_environment.<x>.variables`)). Each reaches the container as an environment variable of the same name, read by ECS from `/golive/<application>/<env>/vars/<KEY>` at task start."
   type        = list(string)
   default     = []
   nullable    = false
@@ -71,7 +71,7 @@ variable "variable_keys" {
 }
 
 variable "secret_keys" {
-  description = "Keys of the environment's secrets (modules/environment output secret_keys, or data.golive_environment.<x>.secret_keys). Each reaches the container as an environment variable of the same name, read by ECS from the SecureString /golive/<application>/<env>/secrets/<KEY> at task start; the value is never in the task definition."
+  description = "Keys of the environment's secrets (modules/environment output secret_keys, or `data.golive_environment.<x>.secret_keys`). Each reaches the container as an environment variable of the same name, read by ECS from the SecureString `/golive/<application>/<env>/secrets/<KEY>` at task start; the value is never in the task definition."
   type        = list(string)
   default     = []
   nullable    = false
@@ -121,7 +121,7 @@ variable "container_settings" {
 }
 
 variable "container_definitions" {
-  description = "Replace the module's container definitions with this JSON list, for sidecars or settings container_settings cannot express. {{version}} and {{slot}} are replaced per slot. It must hold a container named <service> listening on container_port (the load balancer's target). The module's configuration, log and role wiring still apply to the task; put outputs container_secrets and log_configuration into your containers to keep them."
+  description = "Replace the module's container definitions with this JSON list, for sidecars or settings container_settings cannot express. {{version}} and {{slot}} are replaced per slot. It must hold a container named `<service>` listening on container_port (the load balancer's target). The module's configuration, log and role wiring still apply to the task; put outputs container_secrets and log_configuration into your containers to keep them."
   type        = string
   default     = null
 

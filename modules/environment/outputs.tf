@@ -1,10 +1,10 @@
 output "environment_id" {
-  description = "The golive environment id, <application>/<name>."
+  description = "The golive environment id, `<application>/<name>`."
   value       = golive_environment.this.id
 }
 
 output "config_path" {
-  description = "Where the environment's configuration lives in SSM Parameter Store: <config_path>vars/<KEY> and <config_path>secrets/<KEY>."
+  description = "Where the environment's configuration lives in SSM Parameter Store: `<config_path>vars/<KEY>` and `<config_path>secrets/<KEY>`."
   value       = "/golive/${var.application}/${var.name}/"
 }
 
@@ -84,7 +84,7 @@ output "load_balancer_arn" {
 }
 
 output "load_balancer_arn_suffix" {
-  description = "The LoadBalancer dimension of its CloudWatch metrics (app/<name>/<id>)."
+  description = "The LoadBalancer dimension of its CloudWatch metrics (`app/<name>/<id>`)."
   value       = local.lb_arn_suffix
 }
 

@@ -52,7 +52,7 @@ variable "parity" {
 }
 
 variable "variables" {
-  description = "Configuration written to SSM as String parameters /golive/<application>/<name>/vars/<KEY>. modules/ecs-service and modules/lambda-service hand each key to the application as an environment variable of the same name."
+  description = "Configuration written to SSM as String parameters `/golive/<application>/<name>/vars/<KEY>`. modules/ecs-service and modules/lambda-service hand each key to the application as an environment variable of the same name."
   type        = map(string)
   default     = {}
   nullable    = false
@@ -64,7 +64,7 @@ variable "variables" {
 }
 
 variable "secrets" {
-  description = "Secrets written to SSM as SecureString parameters /golive/<application>/<name>/secrets/<KEY> (golive_environment secrets_wo: never in state or plan). Ephemeral: pass a value from an ephemeral resource or a sensitive variable. Bump secrets_version to rewrite changed values."
+  description = "Secrets written to SSM as SecureString parameters `/golive/<application>/<name>/secrets/<KEY>` (golive_environment secrets_wo: never in state or plan). Ephemeral: pass a value from an ephemeral resource or a sensitive variable. Bump secrets_version to rewrite changed values."
   type        = map(string)
   default     = {}
   nullable    = false

@@ -28,6 +28,20 @@ locals {
     for s in local.slots : s => s == local.target && s != local.live_slot ? aws_lambda_function.this.version : try(data.golive_release.this.destinations[s], aws_lambda_function.this.version)
   }
   function_name = coalesce(var.function_name, "${replace(var.environment_id, "/", "-")}-${var.service}")
+
+  # The environment's configuration: variables by value, secrets by the name
+  # of their parameter, read at run time (values never enter the function's
+  # configuration).
+  config_path = "/golive/${var.environment_id}/"
+  secret_parameter_names = {
+    for k in var.secret_keys : k => "${local.config_path}secrets/${k}"
+  }
+  environment = merge(
+    var.variables,
+    { for k, name in local.secret_parameter_names : "${k}_PARAMETER" => name },
+    var.environment_variables,
+    { GOLIVE_VERSION = var.version_label, GOLIVE_CONFIG_PATH = local.config_path },
+  )
 }
 
 resource "aws_lambda_function" "this" {
@@ -39,6 +53,7 @@ resource "aws_lambda_function" "this" {
   timeout          = var.timeout
   filename         = var.filename
   source_code_hash = filebase64sha256(var.filename)
+  layers           = var.layers
   # The release's version in the description and the environment changes
   # the configuration, so every release publishes a new version even when
   # the code is the same.
@@ -46,7 +61,7 @@ resource "aws_lambda_function" "this" {
   publish     = true
 
   environment {
-    variables = merge(var.environment_variables, { GOLIVE_VERSION = var.version_label })
+    variables = local.environment
   }
 
   tags = var.tags
@@ -70,14 +85,16 @@ resource "golive_deployment" "slot" {
     version       = local.lambda_versions[each.key]
   }
 
+  # The slot's own alarms: a version counts as verified while its own
+  # invocations are healthy by them.
   dynamic "verify" {
-    for_each = length(var.verify_alarms) > 0 ? [1] : []
+    for_each = length(concat(local.slot_alarm_names[each.key], var.verify_alarms)) > 0 ? [1] : []
     content {
-      alarms = var.verify_alarms
+      alarms = concat(local.slot_alarm_names[each.key], var.verify_alarms)
     }
   }
 
-  depends_on = [terraform_data.upstream]
+  depends_on = [terraform_data.upstream, aws_iam_role_policy.secrets]
 }
 
 resource "golive_traffic_split" "this" {
@@ -120,10 +137,12 @@ resource "golive_traffic_split" "this" {
     }
   }
 
+  # Judged by the alarms of the version gaining traffic, on its own
+  # invocations.
   dynamic "rollback" {
-    for_each = length(var.rollback_alarms) > 0 ? [1] : []
+    for_each = length(local.rollback_alarms) > 0 ? [1] : []
     content {
-      alarms        = var.rollback_alarms
+      alarms        = local.rollback_alarms
       poll_interval = var.poll_interval
     }
   }

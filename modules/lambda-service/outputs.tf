@@ -1,11 +1,11 @@
 output "function_name" {
   description = "Name of the Lambda function."
-  value       = try(aws_lambda_function.this.function_name, null)
+  value       = aws_lambda_function.this.function_name
 }
 
 output "function_arn" {
   description = "ARN of the Lambda function (unqualified)."
-  value       = try(aws_lambda_function.this.arn, null)
+  value       = aws_lambda_function.this.arn
 }
 
 output "alias_name" {
@@ -15,45 +15,65 @@ output "alias_name" {
 
 output "alias_arn" {
   description = "ARN of the alias: invoke this, not a version."
-  value       = try("${aws_lambda_function.this.arn}:${var.alias}", null)
+  value       = "${aws_lambda_function.this.arn}:${var.alias}"
 }
 
 output "alias_created" {
   description = "Whether the traffic split created the alias (and deletes it on destroy) rather than adopting an existing one."
-  value       = try(golive_traffic_split.this.lambda_alias[0].created, null)
+  value       = golive_traffic_split.this.lambda_alias[0].created
 }
 
 output "live_slot" {
   description = "The slot that receives the traffic after this apply."
-  value       = try(local.target, null)
+  value       = local.target
 }
 
 output "slot_versions" {
   description = "Release version per slot."
-  value       = try(local.versions, {})
+  value       = local.versions
 }
 
 output "lambda_versions" {
   description = "Published Lambda version per slot."
-  value       = try(local.lambda_versions, {})
+  value       = local.lambda_versions
 }
 
 output "published_version" {
   description = "The Lambda version this apply's configuration published (the newest)."
-  value       = try(aws_lambda_function.this.version, null)
+  value       = aws_lambda_function.this.version
 }
 
 output "cutover" {
   description = "The cutover of the latest plan, in words."
-  value       = try(golive_traffic_split.this.cutover, null)
+  value       = golive_traffic_split.this.cutover
 }
 
 output "planned_steps" {
   description = "The steps of the latest planned cutover."
-  value       = try(golive_traffic_split.this.planned_steps, [])
+  value       = golive_traffic_split.this.planned_steps
 }
 
 output "deployment_ids" {
   description = "The golive_deployment ids of both slots; pass them as promote_after of the next environment."
-  value       = try([for d in golive_deployment.slot : d.id], [])
+  value       = [for d in golive_deployment.slot : d.id]
+}
+
+output "slot_alarm_names" {
+  description = "The error-rate (and duration) alarms of each slot's Lambda version (empty lists when slot_alarms.enabled is false)."
+  value       = local.slot_alarm_names
+}
+
+output "rollback_alarm_names" {
+  description = "The alarms that roll this apply's cutover back: the target slot's, then rollback_alarms."
+  value       = local.rollback_alarms
+}
+
+output "secret_parameter_names" {
+  description = "SSM parameter name per secret key: what the function's `<KEY>_PARAMETER` variables hold."
+  value       = local.secret_parameter_names
+}
+
+output "secrets_policy_json" {
+  description = "The policy that lets the function read exactly its secrets; attached to the role unless attach_secrets_policy is false."
+  value       = local.secrets_policy_json
 }

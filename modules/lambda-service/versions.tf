@@ -6,7 +6,8 @@ terraform {
       version = ">= 5.0"
     }
     golive = {
-      source = "golive-dev/golive"
+      source  = "golive-dev/golive"
+      version = "~> 0.1"
     }
   }
 }

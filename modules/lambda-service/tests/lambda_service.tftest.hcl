@@ -1,4 +1,14 @@
-mock_provider "aws" {}
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+}
 mock_provider "golive" {}
 
 variables {
@@ -13,6 +23,12 @@ variables {
 override_resource {
   target = aws_lambda_function.this
   values = { version = "4", arn = "arn:aws:lambda:us-east-1:123456789012:function:shop-prod-api" }
+}
+
+# What the ledger says unless a run says otherwise: blue live on 1.0.0.
+override_data {
+  target = data.golive_release.this
+  values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0" }, destinations = { blue = "1" } }
 }
 
 # The split validates its destinations' deployment ids at plan; mocked ids
@@ -114,8 +130,8 @@ run "every_release_changes_the_function" {
     error_message = "the function is published and its description carries the version"
   }
   assert {
-    condition     = aws_lambda_function.this.environment[0].variables == tomap({ LOG_LEVEL = "info", GOLIVE_VERSION = "2.0.0" })
-    error_message = "GOLIVE_VERSION is added to the caller's environment variables"
+    condition     = aws_lambda_function.this.environment[0].variables == tomap({ LOG_LEVEL = "info", GOLIVE_VERSION = "2.0.0", GOLIVE_CONFIG_PATH = "/golive/shop/prod/" })
+    error_message = "GOLIVE_VERSION and GOLIVE_CONFIG_PATH are added to the caller's environment variables"
   }
   assert {
     condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("tests/handler.zip")
@@ -142,8 +158,8 @@ run "canary_by_default_with_rollback_alarms" {
     error_message = "the default strategy is a canary at 10% and 50%, 5m each"
   }
   assert {
-    condition     = golive_traffic_split.this.rollback[0].alarms == tolist(["shop-prod-api-errors"]) && golive_traffic_split.this.rollback[0].poll_interval == "1s"
-    error_message = "rollback alarms and poll interval reach the split"
+    condition     = golive_traffic_split.this.rollback[0].alarms == tolist(["shop-prod-api-green-errors", "shop-prod-api-errors"]) && golive_traffic_split.this.rollback[0].poll_interval == "1s"
+    error_message = "the gaining slot's alarm, the extra rollback alarms and the poll interval reach the split"
   }
 }
 
@@ -154,8 +170,9 @@ run "all_at_once_and_linear" {
     values = { slot = "blue", idle_slot = "green", version = "1.0.0", slots = { blue = "1.0.0" }, destinations = { blue = "1" } }
   }
   variables {
-    strategy = { kind = "all_at_once" }
-    alias    = "prod"
+    strategy    = { kind = "all_at_once" }
+    alias       = "prod"
+    slot_alarms = { enabled = false }
   }
   assert {
     condition     = length(golive_traffic_split.this.strategy) == 0 && length(golive_traffic_split.this.rollback) == 0
