@@ -1,5 +1,6 @@
 // Package router sets and reads traffic weights on ALB listeners and rules,
-// Lambda aliases and Route 53 weighted records. Each implements
+// Lambda aliases, Route 53 weighted records and the backendRefs of Gateway
+// API HTTPRoutes on Kubernetes. Each implements
 // rollout.Router; keys are destination names, or raw identifiers for what
 // no destination declares.
 package router

@@ -18,8 +18,8 @@ var _ rollout.Router = (*LambdaAlias)(nil)
 
 // ErrNotFound is wrapped by a router's Read when the object it routes with
 // does not exist: a Lambda alias (or its function) or an ALB listener rule,
-// the objects a split can create. A missing listener or zone is an ordinary
-// error.
+// the objects a split can create, and an HTTPRoute or its rule. A missing
+// listener or zone is an ordinary error.
 var ErrNotFound = errors.New("does not exist")
 
 // LambdaAlias routes with an alias: a primary version plus at most one

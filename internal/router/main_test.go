@@ -3,6 +3,7 @@ package router_test
 import (
 	"context"
 	"net/http"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -12,9 +13,12 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/kubeapi"
 )
 
-func TestMain(m *testing.M) { emulator.Main(m, emulator.Options{}) }
+func TestMain(m *testing.M) {
+	os.Exit(kubeapi.Run(func() int { return emulator.Run(m, emulator.Options{}) }))
+}
 
 // account returns an SDK configuration acting in a fresh emulator account,
 // and the account ID.

@@ -15,22 +15,26 @@ var shared *Server
 // Under `go test -short` it starts nothing, so the pure unit tests of the
 // package run where moto_server is not installed; Shared then skips the
 // tests that need it. Without -short a missing moto_server fails the run.
-func Main(m *testing.M, opts Options) {
+func Main(m *testing.M, opts Options) { os.Exit(Run(m, opts)) }
+
+// Run is Main without the exit: it returns the tests' exit code, so a
+// TestMain can combine it with other test servers (kubeapi.Run).
+func Run(m *testing.M, opts Options) int {
 	if !flag.Parsed() {
 		flag.Parse()
 	}
 	if testing.Short() {
-		os.Exit(m.Run())
+		return m.Run()
 	}
 	s, err := Start(opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "golive tests need the AWS emulator (`go test -short` runs only the unit tests):", err)
-		os.Exit(1)
+		return 1
 	}
 	shared = s
 	code := m.Run()
 	s.Stop()
-	os.Exit(code)
+	return code
 }
 
 // Shared is the emulator started by Main. Under -short it skips the test.
