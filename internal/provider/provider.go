@@ -135,7 +135,7 @@ func (p *goliveProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: fmt.Sprintf("Attempts per AWS call for throttling and 5xx answers (the SDK's standard retryer with exponential backoff). Default %d.", awsclient.DefaultMaxAttempts),
+				MarkdownDescription: fmt.Sprintf("Maximum number of times an AWS request is sent, the first attempt included, while AWS answers with throttling or a 5xx error (the AWS SDK's maximum attempts, as `max_retries` of the hashicorp/aws provider). Default %d.", awsclient.DefaultMaxAttempts),
 				Validators:          []validator.Int64{int64validator.Between(1, 50)},
 			},
 		},
