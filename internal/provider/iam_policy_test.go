@@ -46,6 +46,7 @@ var operatorOnly = []string{".BreakLock(", ".Environments("}
 var sdkServices = map[string]string{
 	"cloudwatch": "cloudwatch", "dynamodb": "dynamodb", "ecs": "ecs", "elasticloadbalancingv2": "elasticloadbalancing",
 	"lambda": "lambda", "route53": "route53", "sns": "sns", "ssm": "ssm", "sts": "sts", "iam": "iam", "ec2": "ec2",
+	"eventbridge": "events",
 }
 
 type iamPolicy struct {
