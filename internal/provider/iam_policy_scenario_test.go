@@ -35,8 +35,8 @@ var scenarioMinimum = []string{
 	"elasticloadbalancing:DescribeListeners", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:DescribeTargetHealth",
 	"lambda:GetFunctionConfiguration", "lambda:GetAlias", "lambda:CreateAlias", "lambda:UpdateAlias", "lambda:DeleteAlias",
 	"route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets",
-	"cloudwatch:DescribeAlarms",
-	"sns:Publish",
+	"cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData",
+	"sns:Publish", "events:PutEvents", "ssm:GetParameter",
 }
 
 // TestAccIAMPolicy_coversRecordedCalls runs what golive does in a release —
@@ -74,6 +74,10 @@ func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
 	}
 	e.createAlarm(t, "api-5xx")
 	topic := e.topicWithQueue(t).TopicARN
+	bus, err := emulator.NewBusQueue(ctx, e.cfg, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) }))
 	defer srv.Close()
 
@@ -89,7 +93,7 @@ func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:          e.providerBlock() + testConfig(t, "main.tf"),
-				ConfigVariables: scenarioVariables(f, lb, fn.Function, zone, topic, srv.URL, 1),
+				ConfigVariables: scenarioVariables(f, lb, fn.Function, zone, topic, bus.BusARN, srv.URL, 1),
 				Check: resource.ComposeTestCheckFunc(
 					e.checkECSService(f.cluster, "api-green", f.revs[1]), e.checkListener(lb, 100, 0),
 					e.checkParameters("/golive/shop/dev/vars/", map[string]string{"/golive/shop/dev/vars/LOG_LEVEL": "String:info", "/golive/shop/dev/vars/OLD": "String:x"}),
@@ -98,7 +102,7 @@ func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
 			},
 			{
 				Config:          e.providerBlock() + testConfig(t, "main.tf"),
-				ConfigVariables: scenarioVariables(f, lb, fn.Function, zone, topic, srv.URL, 2),
+				ConfigVariables: scenarioVariables(f, lb, fn.Function, zone, topic, bus.BusARN, srv.URL, 2),
 				Check: resource.ComposeTestCheckFunc(
 					e.checkECSService(f.cluster, "api-green", f.revs[2]), e.checkListener(lb, 0, 100),
 					e.checkParameters("/golive/shop/dev/vars/", map[string]string{"/golive/shop/dev/vars/LOG_LEVEL": "String:debug"}),
@@ -163,7 +167,7 @@ func checkRecords(e *testEnv, zone string, want map[string]int64) resource.TestC
 // scenarioVariables are the values of the scenario's configuration at step
 // 1 (blue live everywhere) or 2 (green gets version 3.0.0 and every split
 // cuts over).
-func scenarioVariables(f ecsFixture, lb *emulator.ALBFixture, function, zone, topic, hook string, step int) config.Variables {
+func scenarioVariables(f ecsFixture, lb *emulator.ALBFixture, function, zone, topic, bus, hook string, step int) config.Variables {
 	vars := map[string]config.Variable{"LOG_LEVEL": config.StringVariable("info"), "OLD": config.StringVariable("x")}
 	secretVersion, greenRev, workerVersion, lambdaVersion := 1, 2, "1.0.0", "1"
 	blue, green := 100, 0
@@ -185,6 +189,7 @@ func scenarioVariables(f ecsFixture, lb *emulator.ALBFixture, function, zone, to
 		"worker_version":        config.StringVariable(workerVersion),
 		"zone_id":               config.StringVariable(zone),
 		"topic_arn":             config.StringVariable(topic),
+		"event_bus_arn":         config.StringVariable(bus),
 		"hook_url":              config.StringVariable(hook),
 		"variables":             config.MapVariable(vars),
 		"secret_version":        config.IntegerVariable(secretVersion),

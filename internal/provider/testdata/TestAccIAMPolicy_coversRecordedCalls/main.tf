@@ -17,6 +17,7 @@ variable "lambda_version" { type = string }
 variable "worker_version" { type = string }
 variable "zone_id" { type = string }
 variable "topic_arn" { type = string }
+variable "event_bus_arn" { type = string }
 variable "hook_url" { type = string }
 variable "variables" { type = map(string) }
 variable "secret_version" { type = number }
@@ -30,8 +31,11 @@ resource "golive_environment" "dev" {
   secrets_wo         = { TOKEN = "s${var.secret_version}" }
   secrets_wo_version = var.secret_version
   notify {
-    sns_topic_arn = var.topic_arn
-    webhook_url   = "${var.hook_url}/events"
+    sns_topic_arn             = var.topic_arn
+    event_bus_arn             = var.event_bus_arn
+    webhook_url               = "${var.hook_url}/events"
+    webhook_secret_wo         = "webhook-signing-secret-${var.secret_version}"
+    webhook_secret_wo_version = var.secret_version
   }
 }
 
@@ -114,6 +118,19 @@ resource "golive_traffic_split" "api" {
     poll_interval = "1s"
     http {
       url = "${var.hook_url}/healthz"
+    }
+    metric {
+      name = "green-5xx"
+      query {
+        id          = "errors"
+        namespace   = "AWS/ApplicationELB"
+        metric_name = "HTTPCode_Target_5XX_Count"
+        dimensions  = { TargetGroup = "targetgroup/green/0123456789abcdef" }
+        stat        = "Sum"
+      }
+      value   = "errors"
+      max     = 10
+      no_data = "pass"
     }
   }
 }
