@@ -57,6 +57,7 @@ type providerData struct {
 	defaultTags map[string]string
 	changes     *change.Coordinator // deployments and cutovers: queue, lock, record (changes.go)
 	reads       *readCache          // refresh reads shared per environment (read_cache.go)
+	kubernetes  kubeClients         // gateway_api splits' cluster, built on first use (provider_kubernetes.go)
 }
 
 type providerModel struct {
@@ -67,6 +68,7 @@ type providerModel struct {
 	MaxRetries  types.Int64       `tfsdk:"max_retries"`
 	AssumeRole  []assumeRoleModel `tfsdk:"assume_role"`
 	Endpoints   types.List        `tfsdk:"endpoints"` // one object, an attribute per awsclient.Services
+	Kubernetes  []kubernetesModel `tfsdk:"kubernetes"`
 }
 
 type assumeRoleModel struct {
@@ -163,6 +165,7 @@ func (p *goliveProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
 				NestedObject:        schema.NestedBlockObject{Attributes: endpointAttrs},
 			},
+			"kubernetes": kubernetesBlock(),
 		},
 	}
 }
@@ -206,6 +209,7 @@ func (p *goliveProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		now:         p.now,
 		defaultTags: tags,
 		reads:       newReadCache(l, clients),
+		kubernetes:  kubernetesClients(m.Kubernetes, "golive/"+p.version),
 	}
 	data.changes = data.newChanges()
 	resp.ResourceData = data
