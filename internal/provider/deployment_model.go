@@ -75,6 +75,7 @@ type verifyModel struct {
 	Alarms              types.List   `tfsdk:"alarms"`
 	TargetHealth        types.Bool   `tfsdk:"target_health"`
 	TargetHealthTimeout types.String `tfsdk:"target_health_timeout"`
+	Metric              types.List   `tfsdk:"metric"`
 }
 
 type verifyHTTPModel struct {
@@ -120,6 +121,7 @@ type deployConfig struct {
 	alarms                []string
 	targetHealth          bool
 	targetHealthTimeout   time.Duration
+	metrics               []verify.MetricSpec
 	hooks                 []deploy.HookStep
 	override              string
 }
@@ -178,6 +180,7 @@ func (r *deploymentResource) decode(ctx context.Context, m deploymentModel, diag
 		c.alarms = listStrings(ctx, v[0].Alarms, &c.known, diags)
 		c.targetHealth = v[0].TargetHealth.ValueBool()
 		c.targetHealthTimeout, _ = time.ParseDuration(v[0].TargetHealthTimeout.ValueString())
+		c.metrics, _ = metricSpecs(ctx, v[0].Metric, &c.known, diags)
 	}
 	c.hooks = r.decodeHooks(ctx, m.Hook, &c.known, diags)
 	if ov := decodeList[overrideModel](ctx, m.Override, &c.known, diags); len(ov) > 0 {
@@ -264,7 +267,8 @@ const targetHealthInterval = 5 * time.Second
 // checks are the verification gates in the order they run: the HTTP checks
 // polled until their successes or timeout, the alarms checked once, the
 // target health polled until every target of the slot is healthy or
-// target_health_timeout passes.
+// target_health_timeout passes, the metric gates read until they have data
+// (verify.Metric.Verify).
 func (r *deploymentResource) checks(c deployConfig) []deploy.Check {
 	var checks []deploy.Check
 	for _, h := range c.httpChecks {
@@ -276,6 +280,9 @@ func (r *deploymentResource) checks(c deployConfig) []deploy.Check {
 	if c.targetHealth && c.ecs != nil && c.ecs.LoadBalancer != nil {
 		checks = append(checks, deploy.Check{Gate: verify.NewTargetHealth(r.data.aws.ELBv2(), []string{c.ecs.LoadBalancer.TargetGroupARN}),
 			Interval: targetHealthInterval, Successes: 1, Timeout: c.targetHealthTimeout})
+	}
+	for _, g := range metricGates(r.data.aws.CloudWatch(), c.metrics, true) {
+		checks = append(checks, deploy.Check{Gate: g})
 	}
 	return checks
 }

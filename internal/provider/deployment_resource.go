@@ -87,7 +87,7 @@ func (r *deploymentResource) Schema(ctx context.Context, _ resource.SchemaReques
 						"target_health":         schema.BoolAttribute{Optional: true, MarkdownDescription: "Every target of the slot's target group must be healthy (draining ones aside), polled until they are or `target_health_timeout` passes."},
 						"target_health_timeout": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("5m"), MarkdownDescription: "How long `target_health` waits. Default `5m`.", Validators: []validator.String{durationString(time.Second, 2*time.Hour)}},
 					},
-					Blocks: map[string]schema.Block{"http": schema.ListNestedBlock{
+					Blocks: map[string]schema.Block{"metric": metricBlock("Checked after the other gates; with `no_data = \"wait\"` the gate is read every `period` until it has data, for at most one `window`."), "http": schema.ListNestedBlock{
 						MarkdownDescription: "HTTP checks, polled until `successes` consecutive passes or `timeout`.",
 						NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 							"url":           str(true, "URL to GET.", httpURL()),

@@ -195,4 +195,3 @@ func TestAccTrafficSplit_metricGateBaseline(t *testing.T) {
 		},
 	})
 }
-
