@@ -15,7 +15,7 @@ import (
 type Split struct {
 	Environment  string             `dynamodbav:"environment"`
 	Service      string             `dynamodbav:"service"`
-	Router       string             `dynamodbav:"router"` // alb | lambda_alias | route53
+	Router       string             `dynamodbav:"router"` // alb | lambda_alias | route53 | gateway_api
 	ListenerARN  string             `dynamodbav:"listener_arn,omitempty"`
 	RuleARN      string             `dynamodbav:"rule_arn,omitempty"`
 	RuleCreated  bool               `dynamodbav:"rule_created,omitempty"` // the split created RuleARN on ListenerARN, so its destroy deletes it
@@ -27,6 +27,7 @@ type Split struct {
 	RecordName   string             `dynamodbav:"record_name,omitempty"`
 	RecordType   string             `dynamodbav:"record_type,omitempty"`
 	TTL          int64              `dynamodbav:"ttl,omitempty"`
+	HTTPRoute    *SplitHTTPRoute    `dynamodbav:"http_route,omitempty"` // gateway_api: the route and rule, for import
 	Destinations []SplitDestination `dynamodbav:"destinations"`
 	UpdatedAt    time.Time          `dynamodbav:"updated_at"`
 	UpdatedBy    string             `dynamodbav:"updated_by"`
@@ -38,6 +39,15 @@ type SplitRule struct {
 	Priority     int64    `dynamodbav:"priority"`
 	PathPatterns []string `dynamodbav:"path_patterns,omitempty"`
 	HostHeaders  []string `dynamodbav:"host_headers,omitempty"`
+}
+
+// SplitHTTPRoute is the rule of a Gateway API HTTPRoute a split routes
+// with, and the port its destinations' Services are reached on (0: any).
+type SplitHTTPRoute struct {
+	Namespace string `dynamodbav:"namespace"`
+	Name      string `dynamodbav:"name"`
+	Rule      int    `dynamodbav:"rule"`
+	Port      int    `dynamodbav:"port,omitempty"`
 }
 
 // SplitDestination is one declared destination.

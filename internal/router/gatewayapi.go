@@ -76,6 +76,26 @@ func (g *GatewayAPI) Read(ctx context.Context) (rollout.Weights, error) {
 	return normalise(keyed(raw, g.dests)), nil
 }
 
+// Unrouted returns the destinations that no backendRef of the rule
+// belongs to, in declared order: those cannot get traffic until the route
+// lists them. A missing route or rule is an error that wraps ErrNotFound.
+func (g *GatewayAPI) Unrouted(ctx context.Context) ([]rollout.Destination, error) {
+	_, refs, err := g.read(ctx)
+	if errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the backendRefs of %s: %w", g, err)
+	}
+	var out []rollout.Destination
+	for _, d := range g.dests {
+		if g.firstRef(refs, targetWeight{target: d.Target, declared: true}) < 0 {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // Set writes w as the rule's weights with a JSON patch of the weights
 // alone, guarded by the resourceVersion it read: backendRefs are addressed
 // by index, so a route edited in between (a backendRef inserted, say) must

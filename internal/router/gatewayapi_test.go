@@ -222,6 +222,11 @@ func TestGatewayAPI_destinationWithoutBackendRef(t *testing.T) {
 		t.Fatalf("Set to a destination the rule lacks: %v", err)
 	}
 	mustEqual(t, "PATCH requests", patches.Load(), int32(0))
+	unrouted, err := r.Unrouted(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, "Unrouted", unrouted, []rollout.Destination{webDests[1]})
 	// At weight 0 it is simply not there.
 	if err := r.Set(context.Background(), rollout.Weights{"stable": 100, "canary": 0}); err != nil {
 		t.Fatal(err)
