@@ -182,7 +182,9 @@ func (w *oncallWorld) startCutover() *tfRun {
 	w.cutoverVars("10m")
 	mark := eventMark(t, w.s, "shop/prod")
 	run := startTerraform(t, w.s, "apply", "-input=false", "-auto-approve")
-	if !waitUntil(3*time.Minute, func() bool { return run.Exited() || hasEvent(eventsSince(t, w.s, "shop/prod", mark), ledger.KindTrafficStep) }) {
+	if !waitUntil(3*time.Minute, func() bool {
+		return run.Exited() || hasEvent(eventsSince(t, w.s, "shop/prod", mark), ledger.KindTrafficStep)
+	}) {
 		t.Fatal("the canary did not reach its first step within 3m")
 	}
 	if run.Exited() {

@@ -70,8 +70,8 @@ func newReleasedFunction(t *testing.T, s *stack, name, alarm string) {
 	}
 	_, err := emulator.CloudWatch(s.AWS).PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
 		AlarmName: aws.String(alarm), Namespace: aws.String("AWS/Lambda"), MetricName: aws.String("Errors"),
-		Dimensions:         []cwtypes.Dimension{{Name: aws.String("FunctionName"), Value: aws.String(name)}},
-		Statistic:          cwtypes.StatisticSum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(1),
+		Dimensions: []cwtypes.Dimension{{Name: aws.String("FunctionName"), Value: aws.String(name)}},
+		Statistic:  cwtypes.StatisticSum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(1),
 		ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanOrEqualToThreshold,
 	})
 	if err != nil {
