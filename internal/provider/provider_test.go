@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/kubeapi"
 	"github.com/golive-dev/terraform-provider-golive/internal/awsclient"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/provider"
@@ -68,7 +69,8 @@ func TestMain(m *testing.M) {
 	os.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	// One running task per new ECS service, so deployments with
 	// desired_count = 1 become stable (moto never starts tasks itself).
-	emulator.Main(m, emulator.Options{ECSServiceRunning: 1})
+	// Gateway API tests also get a Kubernetes API server, on first use.
+	os.Exit(kubeapi.Run(func() int { return emulator.Run(m, emulator.Options{ECSServiceRunning: 1}) }))
 }
 
 // errorPattern compiles an expected-error pattern in which a space also
