@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/awsclient"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 )
@@ -156,5 +157,24 @@ func TestServiceNamesIncludeServicesOnlySeenInEvents(t *testing.T) {
 	got := serviceNames(in.releases, in.splits, []ledger.Event{{Service: "billing"}, {Service: ""}})
 	if strings.Join(got, ",") != "api,billing,web,worker" {
 		t.Fatalf("services: %v", got)
+	}
+}
+
+func TestRouterForNamesWhatEachSplitRoutesWith(t *testing.T) {
+	clients := &awsclient.Clients{}
+	for _, c := range []struct {
+		split ledger.Split
+		want  string
+	}{
+		{ledger.Split{Router: "alb", ListenerARN: "arn:listener"}, "ALB listener arn:listener"},
+		// A split that created (or adopted) a rule routes there, not on the
+		// listener's default action.
+		{ledger.Split{Router: "alb", ListenerARN: "arn:listener", RuleARN: "arn:rule"}, "ALB listener rule arn:rule"},
+		{ledger.Split{Router: "lambda_alias", FunctionName: "shop-api", Alias: "live"}, "Lambda alias shop-api:live"},
+		{ledger.Split{Router: "route53", ZoneID: "Z1", RecordName: "api.example.com", RecordType: "CNAME"}, "Route 53"},
+	} {
+		if got := routerFor(clients, c.split).String(); !strings.HasPrefix(got, c.want) {
+			t.Errorf("router of %+v is %q, want %q", c.split, got, c.want)
+		}
 	}
 }
