@@ -1,0 +1,5 @@
+# An environment is imported by <application>/<name>.
+import {
+  to = golive_environment.prod
+  id = "shop/prod"
+}
