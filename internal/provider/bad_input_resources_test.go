@@ -130,6 +130,8 @@ func deploymentBadInputs() []badInput {
 			attr: `Attribute hook\[0\]\.when value`, fix: `must be one of: \["before_verify" "after_verify"\]`},
 		{name: "deployment hook with http and ecs_task", config: deployment(lambdaOK + "  hook {\n    when = \"before_verify\"\n    http { url = \"https://api.example.com/migrate\" }\n" + strings.Replace(ecsBlock(""), "  ecs {", "    ecs_task {", 1) + "  }"),
 			attr: `hook\[0\] needs exactly one of http`, fix: `and ecs_task \{ ... \}`},
+		{name: "deployment hook with neither http nor ecs_task", config: deployment(lambdaOK + "  hook {\n    when = \"before_verify\"\n  }"),
+			attr: `hook\[0\] needs exactly one of http`, fix: `and ecs_task \{ ... \}`},
 		{name: "deployment hook method DELETE", config: deployment(lambdaOK + "  hook {\n    when = \"after_verify\"\n    http {\n      url = \"https://api.example.com/x\"\n      method = \"DELETE\"\n    }\n  }"),
 			attr: `Attribute hook\[0\]\.http\[0\]\.method value`, fix: `must be one of: \["GET" "POST" "PUT"\]`},
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
@@ -25,10 +27,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = &deploymentResource{}
-	_ resource.ResourceWithImportState    = &deploymentResource{}
-	_ resource.ResourceWithValidateConfig = &deploymentResource{}
-	_ resource.ResourceWithModifyPlan     = &deploymentResource{}
+	_ resource.ResourceWithConfigure        = &deploymentResource{}
+	_ resource.ResourceWithImportState      = &deploymentResource{}
+	_ resource.ResourceWithConfigValidators = &deploymentResource{}
+	_ resource.ResourceWithModifyPlan       = &deploymentResource{}
 )
 
 func newDeploymentResource() resource.Resource { return &deploymentResource{} }
@@ -101,8 +103,9 @@ func (r *deploymentResource) Schema(ctx context.Context, _ resource.SchemaReques
 				},
 			},
 			"hook": schema.ListNestedBlock{
-				MarkdownDescription: "Steps run in order before or after verification, e.g. a database migration. A failing hook fails the deployment.",
+				MarkdownDescription: "Steps run in order before or after verification, e.g. a database migration. A failing hook fails the deployment. Exactly one of `http` and `ecs_task`.",
 				NestedObject: schema.NestedBlockObject{
+					Validators: []validator.Object{oneBlockOf(hookAction, "http", "ecs_task")},
 					Attributes: map[string]schema.Attribute{
 						"when": schema.StringAttribute{Required: true, MarkdownDescription: "`before_verify` or `after_verify`.", Validators: []validator.String{stringvalidator.OneOf("before_verify", "after_verify")}},
 					},
@@ -141,26 +144,21 @@ func (r *deploymentResource) Configure(_ context.Context, req resource.Configure
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m deploymentModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.ECS.IsUnknown() || m.Lambda.IsUnknown() {
-		return
-	}
-	if (len(m.ECS.Elements()) > 0) == (len(m.Lambda.Elements()) > 0) {
-		resp.Diagnostics.AddAttributeError(path.Root("ecs"), "exactly one of ecs and lambda",
-			"a deployment runs on ECS (ecs { ... }) or adopts a Lambda version (lambda { ... }): set exactly one of the two blocks")
-	}
-	var hooks []hookModel
-	if !m.Hook.IsUnknown() && !m.Hook.IsNull() {
-		resp.Diagnostics.Append(m.Hook.ElementsAs(ctx, &hooks, false)...)
-	}
-	for i, h := range hooks {
-		if !h.HTTP.IsUnknown() && !h.ECSTask.IsUnknown() && (len(h.HTTP.Elements()) > 0) == (len(h.ECSTask.Elements()) > 0) {
-			resp.Diagnostics.AddAttributeError(path.Root("hook").AtListIndex(i), "exactly one of http and ecs_task",
-				fmt.Sprintf("hook[%d] needs exactly one of http { ... } and ecs_task { ... }", i))
-		}
-	}
+// ConfigValidators: a deployment runs on ECS or adopts a Lambda version.
+func (r *deploymentResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{explainedResource{
+		validator: resourcevalidator.ExactlyOneOf(path.MatchRoot("ecs").AtAnyListIndex(), path.MatchRoot("lambda").AtAnyListIndex()),
+		at:        path.Root("ecs"),
+		explain: func(context.Context, tfsdk.Config, path.Path) (string, string) {
+			return "exactly one of ecs and lambda",
+				"a deployment runs on ECS (ecs { ... }) or adopts a Lambda version (lambda { ... }): set exactly one of the two blocks"
+		},
+	}}
+}
+
+// hookAction explains a hook without exactly one action.
+func hookAction(_ context.Context, _ tfsdk.Config, at path.Path) (string, string) {
+	return "exactly one of http and ecs_task", fmt.Sprintf("%s needs exactly one of http { ... } and ecs_task { ... }", at)
 }
 
 func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -47,9 +48,11 @@ func (r *environmentResource) ValidateConfig(ctx context.Context, req resource.V
 
 func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 
+// validateFreezes checks that each freeze ends after it starts; the
+// schema's validator judges the times themselves.
 func validateFreezes(freezes []freezeModel, p path.Path, diags *diag.Diagnostics) {
 	for i, f := range freezes {
-		if !known(f.Start) || !known(f.End) {
+		if !known(f.Start) || !known(f.End) || !isRFC3339(f.Start.ValueString()) || !isRFC3339(f.End.ValueString()) {
 			continue
 		}
 		if _, ferr := policy.ParseFreeze(f.Start.ValueString(), f.End.ValueString(), f.Reason.ValueString()); ferr != nil {
@@ -57,6 +60,11 @@ func validateFreezes(freezes []freezeModel, p path.Path, diags *diag.Diagnostics
 				fmt.Sprintf("freeze[%d].%s: %s", i, ferr.Field, ferr.Msg))
 		}
 	}
+}
+
+func isRFC3339(s string) bool {
+	_, err := time.Parse(time.RFC3339, s)
+	return err == nil
 }
 
 func validateDeployWindow(w windowValue, p path.Path, diags *diag.Diagnostics) {

@@ -111,8 +111,8 @@ func (r *environmentResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"freeze": schema.ListNestedBlock{
 				MarkdownDescription: "A period in which deployments, traffic shifts and configuration changes are refused at plan (and again at apply) unless they carry an `override`. Any number.",
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-					"start":  schema.StringAttribute{Required: true, MarkdownDescription: "RFC 3339 time, e.g. `2026-12-24T00:00:00Z`."},
-					"end":    schema.StringAttribute{Required: true, MarkdownDescription: "RFC 3339 time after `start`."},
+					"start":  schema.StringAttribute{Required: true, MarkdownDescription: "RFC 3339 time, e.g. `2026-12-24T00:00:00Z`.", Validators: []validator.String{rfc3339String()}},
+					"end":    schema.StringAttribute{Required: true, MarkdownDescription: "RFC 3339 time after `start`.", Validators: []validator.String{rfc3339String()}},
 					"reason": schema.StringAttribute{Optional: true, MarkdownDescription: "Shown in the refusal."},
 				}},
 			},

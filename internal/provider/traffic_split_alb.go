@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/cutover"
@@ -63,12 +64,16 @@ func albBlock() schema.ListNestedBlock {
 		NestedObject: schema.NestedBlockObject{
 			Attributes: map[string]schema.Attribute{
 				"listener_arn": schema.StringAttribute{Optional: true,
-					MarkdownDescription: "Listener whose default action forwards to the destinations; with `rule`, the listener the split creates its rule on (changing it then replaces the split).",
+					MarkdownDescription: "Listener whose default action forwards to the destinations; with `rule`, the listener the split creates its rule on (changing it then replaces the split). Exactly one of `listener_arn` and `rule_arn`.",
+					Validators: []validator.String{explainedString{
+						validator: stringvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("rule_arn")), explain: albTargetChoice}},
 					PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(ownedRuleMoves,
 						"With a rule block, the rule moves to another listener by replacement.", "With a `rule` block, the rule moves to another listener by replacement.")}},
 				"rule_arn": schema.StringAttribute{Optional: true, Computed: true,
 					MarkdownDescription: "Listener rule whose forward action routes to the destinations: an existing rule, adopted. " +
 						"With a `rule` block, leave it unset: it is the ARN of the rule the split created.",
+					Validators: []validator.String{explainedString{
+						validator: stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("rule").AtAnyListIndex()), explain: ruleARNWithRule}},
 					PlanModifiers: []planmodifier.String{ownedRuleARN{}}},
 			},
 			Blocks: map[string]schema.Block{
@@ -226,28 +231,36 @@ func ruleRecord(spec *router.ALBRule) *ledger.SplitRule {
 	return &ledger.SplitRule{Priority: int64(spec.Priority), PathPatterns: spec.PathPatterns, HostHeaders: spec.HostHeaders}
 }
 
-// validateALB checks the alb block beyond single attributes.
+// albTargetChoice explains an alb block without exactly one of
+// listener_arn and rule_arn.
+func albTargetChoice(ctx context.Context, config tfsdk.Config, at path.Path) (string, string) {
+	var listener types.String
+	var rule types.List
+	_ = config.GetAttribute(ctx, at, &listener)
+	_ = config.GetAttribute(ctx, at.ParentPath().AtName("rule"), &rule)
+	switch {
+	case len(rule.Elements()) == 0:
+		return "exactly one of listener_arn and rule_arn",
+			"alb: set listener_arn (the listener's default action) or rule_arn (a listener rule), not both and not neither"
+	case listener.IsNull():
+		return "alb.rule needs listener_arn", "alb: a rule block creates the rule on listener_arn; set listener_arn to the listener the rule belongs on"
+	default:
+		return "", "" // rule_arn with a rule block: ruleARNWithRule says so
+	}
+}
+
+// ruleARNWithRule explains a rule_arn written beside a rule block.
+func ruleARNWithRule(context.Context, tfsdk.Config, path.Path) (string, string) {
+	return "rule_arn with a rule block",
+		"alb: with a rule block the split creates the rule and rule_arn is its ARN, computed; remove rule_arn, or remove the rule block to adopt an existing rule"
+}
+
+// validateALB checks the conditions of a rule the split owns.
 func validateALB(c splitConfig, diags *diagnostics) {
-	at := path.Root("alb").AtListIndex(0)
-	if c.rule == nil {
-		if !c.alb.ListenerARN.IsUnknown() && !c.alb.RuleARN.IsUnknown() && c.alb.ListenerARN.IsNull() == c.alb.RuleARN.IsNull() {
-			diags.AddAttributeError(at.AtName("listener_arn"), "exactly one of listener_arn and rule_arn",
-				"alb: set listener_arn (the listener's default action) or rule_arn (a listener rule), not both and not neither")
-		}
-		return
+	if c.rule == nil || !c.known {
+		return // no rule, or conditions still unknown: judged at apply by AWS
 	}
-	if c.alb.ListenerARN.IsNull() {
-		diags.AddAttributeError(at.AtName("listener_arn"), "alb.rule needs listener_arn",
-			"alb: a rule block creates the rule on listener_arn; set listener_arn to the listener the rule belongs on")
-	}
-	if !c.alb.RuleARN.IsNull() && !c.alb.RuleARN.IsUnknown() {
-		diags.AddAttributeError(at.AtName("rule_arn"), "rule_arn with a rule block",
-			"alb: with a rule block the split creates the rule and rule_arn is its ARN, computed; remove rule_arn, or remove the rule block to adopt an existing rule")
-	}
-	rule := at.AtName("rule").AtListIndex(0)
-	if !c.known {
-		return // conditions still unknown: judged at apply by AWS
-	}
+	rule := path.Root("alb").AtListIndex(0).AtName("rule").AtListIndex(0)
 	n := len(c.rule.PathPatterns) + len(c.rule.HostHeaders)
 	if n == 0 {
 		diags.AddAttributeError(rule.AtName("path_patterns"), "listener rule without a condition",

@@ -7,16 +7,32 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 	"github.com/golive-dev/terraform-provider-golive/internal/router"
 )
 
-// ValidateConfig rejects what can be judged from the configuration alone.
+// ConfigValidators: a split routes with exactly one router.
+func (r *trafficSplitResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{explainedResource{
+		validator: resourcevalidator.ExactlyOneOf(path.MatchRoot("alb").AtAnyListIndex(), path.MatchRoot("lambda_alias").AtAnyListIndex(),
+			path.MatchRoot("route53").AtAnyListIndex()),
+		at: path.Root("alb"),
+		explain: func(ctx context.Context, config tfsdk.Config, _ path.Path) (string, string) {
+			return "exactly one router", fmt.Sprintf("a traffic split needs exactly one of the blocks alb, lambda_alias and route53; this one has %d",
+				writtenBlocks(ctx, config, "alb", "lambda_alias", "route53"))
+		},
+	}}
+}
+
+// ValidateConfig rejects what can be judged from the configuration alone,
+// beyond single attributes and the choices the schema's validators judge.
 func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m trafficSplitModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -24,16 +40,6 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 		return
 	}
 	diags := &resp.Diagnostics
-	routers := 0
-	for _, l := range []types.List{m.ALB, m.LambdaAlias, m.Route53} {
-		if l.IsUnknown() || len(l.Elements()) > 0 {
-			routers++
-		}
-	}
-	if routers != 1 && !m.ALB.IsUnknown() && !m.LambdaAlias.IsUnknown() && !m.Route53.IsUnknown() {
-		diags.AddAttributeError(path.Root("alb"), "exactly one router",
-			fmt.Sprintf("a traffic split needs exactly one of the blocks alb, lambda_alias and route53; this one has %d", routers))
-	}
 	c := m.decode(ctx, diags)
 	if c.alb != nil {
 		validateALB(c, diags)
@@ -41,6 +47,24 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 		checkString(ctx, listenerARNValidator, at.AtName("listener_arn"), c.alb.ListenerARN, diags)
 		checkString(ctx, listenerRuleARNValidator, at.AtName("rule_arn"), c.alb.RuleARN, diags)
 	}
+	validateDestinations(ctx, m, c, diags)
+	validateCanarySteps(ctx, m, c, diags)
+	if c.route53 != nil && known(c.route53.TTL) && c.strategy.Bake > 0 {
+		ttl := time.Duration(c.route53.TTL.ValueInt64()) * time.Second
+		if c.strategy.Bake < ttl {
+			diags.AddAttributeWarning(path.Root("strategy"), "bake shorter than the record TTL",
+				fmt.Sprintf("each step bakes for %s but resolvers may cache the record for its TTL of %s, so a step can end before most clients see it; bake at least as long as the TTL", c.strategy.Bake, ttl))
+		}
+	}
+}
+
+// targetValidators judge a destination's raw target by router.
+var targetValidators = map[string]validator.String{"alb": albTargetValidator, "lambda_alias": lambdaTargetValidator, "route53": route53TargetValidator}
+
+// validateDestinations checks the destinations together: at least one,
+// unique names, targets of the router's kind, deployments of the split's
+// own service, weights summing to 100, at most two weighted on an alias.
+func validateDestinations(ctx context.Context, m trafficSplitModel, c splitConfig, diags *diagnostics) {
 	// SizeAtLeast on the block list does not fire when no block is written.
 	if !m.Destination.IsUnknown() && len(m.Destination.Elements()) == 0 {
 		diags.AddAttributeError(path.Root("destination"), "no destination",
@@ -48,11 +72,9 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 	}
 	// What a raw target is depends on the router; judged once there is one.
 	var target validator.String
-	if routers == 1 {
-		target = map[string]validator.String{"alb": albTargetValidator, "lambda_alias": lambdaTargetValidator, "route53": route53TargetValidator}[c.router]
+	if router, ok := soleRouter(m); ok {
+		target = targetValidators[router]
 	}
-
-	// Destinations.
 	seen := map[string]int{}
 	sum, weightsKnown, weighted := 0, !m.Destination.IsUnknown(), 0
 	for i, d := range c.destinations {
@@ -68,10 +90,6 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 			checkString(ctx, target, at.AtName("target"), d.Target, diags)
 		}
 		checkOwnDeployment(m, i, d, at.AtName("deployment"), diags)
-		if !d.Deployment.IsUnknown() && !d.Target.IsUnknown() && d.Deployment.IsNull() == d.Target.IsNull() {
-			diags.AddAttributeError(at.AtName("target"), "exactly one of deployment and target",
-				fmt.Sprintf("destination[%d] (%s) needs exactly one of deployment (a golive_deployment id) and target (a raw target), not both and not neither", i, d.Name.ValueString()))
-		}
 		if d.Weight.IsUnknown() {
 			weightsKnown = false
 			continue
@@ -89,33 +107,53 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 		diags.AddAttributeError(path.Root("destination"), "too many weighted destinations for a Lambda alias",
 			fmt.Sprintf("%d destinations have weight; a Lambda alias routes to at most two versions (a primary and one additional)", weighted))
 	}
+}
 
-	// Strategy.
+// soleRouter is the split's router when exactly one router block is
+// written and none is unknown.
+func soleRouter(m trafficSplitModel) (string, bool) {
+	router, n := "", 0
+	for name, l := range map[string]types.List{"alb": m.ALB, "lambda_alias": m.LambdaAlias, "route53": m.Route53} {
+		if l.IsUnknown() {
+			return "", false
+		}
+		if len(l.Elements()) > 0 {
+			router, n = name, n+1
+		}
+	}
+	return router, n == 1
+}
+
+// validateCanarySteps checks the steps of a canary strategy.
+func validateCanarySteps(ctx context.Context, m trafficSplitModel, c splitConfig, diags *diagnostics) {
 	var st []strategyModel
 	if !m.Strategy.IsNull() && !m.Strategy.IsUnknown() {
 		diags.Append(m.Strategy.ElementsAs(ctx, &st, false)...)
 	}
-	if len(st) == 1 {
-		hasCanary, hasLinear := len(st[0].Canary.Elements()) > 0, len(st[0].Linear.Elements()) > 0
-		if hasCanary == hasLinear && !st[0].Canary.IsUnknown() && !st[0].Linear.IsUnknown() {
-			diags.AddAttributeError(path.Root("strategy").AtListIndex(0), "exactly one of canary and linear",
-				"strategy needs exactly one block: canary { steps, bake } or linear { increment, interval }; omit strategy for all at once")
-		}
-		var canary []canaryModel
-		if hasCanary {
-			diags.Append(st[0].Canary.ElementsAs(ctx, &canary, false)...)
-		}
-		if len(canary) == 1 && allKnown(canary[0].Steps) {
-			checkCanarySteps(c.strategy.CanarySteps, path.Root("strategy").AtListIndex(0).AtName("canary").AtListIndex(0).AtName("steps"), diags)
-		}
+	if len(st) != 1 || st[0].Canary.IsUnknown() || len(st[0].Canary.Elements()) == 0 {
+		return
 	}
-	if c.route53 != nil && known(c.route53.TTL) && c.strategy.Bake > 0 {
-		ttl := time.Duration(c.route53.TTL.ValueInt64()) * time.Second
-		if c.strategy.Bake < ttl {
-			diags.AddAttributeWarning(path.Root("strategy"), "bake shorter than the record TTL",
-				fmt.Sprintf("each step bakes for %s but resolvers may cache the record for its TTL of %s, so a step can end before most clients see it; bake at least as long as the TTL", c.strategy.Bake, ttl))
-		}
+	var canary []canaryModel
+	diags.Append(st[0].Canary.ElementsAs(ctx, &canary, false)...)
+	if len(canary) == 1 && allKnown(canary[0].Steps) {
+		checkCanarySteps(c.strategy.CanarySteps, path.Root("strategy").AtListIndex(0).AtName("canary").AtListIndex(0).AtName("steps"), diags)
 	}
+}
+
+// strategyChoice explains a strategy block without exactly one strategy.
+func strategyChoice(context.Context, tfsdk.Config, path.Path) (string, string) {
+	return "exactly one of canary and linear",
+		"strategy needs exactly one block: canary { steps, bake } or linear { increment, interval }; omit strategy for all at once"
+}
+
+// destinationChoice explains a destination without exactly one of
+// deployment and target.
+func destinationChoice(ctx context.Context, config tfsdk.Config, at path.Path) (string, string) {
+	dest := at.ParentPath()
+	var name types.String
+	_ = config.GetAttribute(ctx, dest.AtName("name"), &name)
+	return "exactly one of deployment and target",
+		fmt.Sprintf("%s (%s) needs exactly one of deployment (a golive_deployment id) and target (a raw target), not both and not neither", dest, name.ValueString())
 }
 
 // checkOwnDeployment refuses a destination naming a deployment of another
@@ -171,70 +209,27 @@ func (r *trafficSplitResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if known(plan.Environment) && known(plan.Service) {
 		plan.ID = types.StringValue(c.id())
 	}
-	if !c.known {
+	steps, cutover, stepsKnown := []rollout.Weights(nil), "", false
+	if c.known {
+		var ok bool
+		if steps, cutover, stepsKnown, ok = r.plannedCutover(ctx, c, state, &resp.Diagnostics); !ok {
+			return
+		}
+	}
+	switch {
+	case !stepsKnown:
 		plan.PlannedSteps = types.ListUnknown(plannedStepType)
 		plan.Cutover = types.StringUnknown()
 		plan.LiveWeights = types.MapUnknown(types.Int64Type)
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-		return
-	}
-	to := c.declared()
-	var from rollout.Weights
-	var steps []rollout.Weights
-	cutover := ""
-	if state != nil && !state.LiveWeights.IsNull() {
-		from = weightsFrom(ctx, state.LiveWeights, &resp.Diagnostics)
-	} else if c.rule != nil {
-		// Create makes the rule on the declared weights at once; its
-		// targets need not be known for that to be said.
-		if _, err := r.resolveDestinations(ctx, c); err != nil && !errors.Is(err, errDeploymentNotRecorded) {
-			resp.Diagnostics.AddAttributeError(path.Root("destination"), "resolving destinations", err.Error())
-			return
-		}
-		from, steps, cutover = rollout.Weights{}, []rollout.Weights{to}, ruleCreationCutover(*c.rule, to)
-	} else {
-		dests, err := r.resolveDestinations(ctx, c)
-		if errors.Is(err, errDeploymentNotRecorded) {
-			// Its golive_deployment is created in this same apply, so the
-			// live weights cannot be keyed by destination yet.
-			plan.PlannedSteps = types.ListUnknown(plannedStepType)
-			plan.Cutover = types.StringUnknown()
-			plan.LiveWeights = types.MapUnknown(types.Int64Type)
-			resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-			return
-		}
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("destination"), "resolving destinations", err.Error())
-			return
-		}
-		rt := r.router(c, dests)
-		live, err := rt.Read(ctx)
-		switch {
-		case errors.Is(err, router.ErrNotFound) && c.router == "lambda_alias":
-			// Create makes the alias on the declared weights at once.
-			from, steps, cutover = rollout.Weights{}, []rollout.Weights{to}, aliasCreationCutover(rt, to)
-		case err != nil:
-			resp.Diagnostics.AddError(fmt.Sprintf("reading the live weights of %s", c.id()), err.Error())
-			return
-		default:
-			from = live
-		}
-	}
-	if cutover == "" {
-		steps = rollout.PlanSteps(from, to, c.strategy)
-		cutover = rollout.Describe(from, to, steps, c.strategy)
-		if len(steps) > 1 {
-			cutover += c.rollbackDescription()
-		}
-	}
-	if len(steps) == 0 && state != nil {
+	case len(steps) == 0 && state != nil:
 		plan.PlannedSteps, plan.Cutover = state.PlannedSteps, state.Cutover
-	} else {
+		plan.LiveWeights = weightsValue(c.declared())
+	default:
 		plan.PlannedSteps = plannedStepsValue(steps)
 		plan.Cutover = types.StringValue(cutover)
+		plan.LiveWeights = weightsValue(c.declared())
 	}
-	plan.LiveWeights = weightsValue(to)
-	if len(steps) > 0 {
+	if stepsKnown && len(steps) > 0 {
 		env, err := r.data.ledger.GetEnvironment(ctx, c.env)
 		if err != nil {
 			addEnvironmentLookupError(&resp.Diagnostics, c.env, err)
@@ -244,4 +239,51 @@ func (r *trafficSplitResource) ModifyPlan(ctx context.Context, req resource.Modi
 			"golive_traffic_split", path.Root("destination"), &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// plannedCutover is the cutover the plan shows: its steps and its words.
+// known is false while the live weights cannot be keyed by destination (a
+// deployment created in this same apply); ok is false on an error, added to
+// diags.
+func (r *trafficSplitResource) plannedCutover(ctx context.Context, c splitConfig, state *trafficSplitModel, diags *diagnostics) (steps []rollout.Weights, cutover string, known, ok bool) {
+	to := c.declared()
+	var from rollout.Weights
+	switch {
+	case state != nil && !state.LiveWeights.IsNull():
+		from = weightsFrom(ctx, state.LiveWeights, diags)
+	case c.rule != nil:
+		// Create makes the rule on the declared weights at once; its
+		// targets need not be known for that to be said.
+		if _, err := r.resolveDestinations(ctx, c); err != nil && !errors.Is(err, errDeploymentNotRecorded) {
+			diags.AddAttributeError(path.Root("destination"), "resolving destinations", err.Error())
+			return nil, "", false, false
+		}
+		return []rollout.Weights{to}, ruleCreationCutover(*c.rule, to), true, true
+	default:
+		dests, err := r.resolveDestinations(ctx, c)
+		if errors.Is(err, errDeploymentNotRecorded) {
+			return nil, "", false, true
+		}
+		if err != nil {
+			diags.AddAttributeError(path.Root("destination"), "resolving destinations", err.Error())
+			return nil, "", false, false
+		}
+		rt := r.router(c, dests)
+		live, err := rt.Read(ctx)
+		switch {
+		case errors.Is(err, router.ErrNotFound) && c.router == "lambda_alias":
+			// Create makes the alias on the declared weights at once.
+			return []rollout.Weights{to}, aliasCreationCutover(rt, to), true, true
+		case err != nil:
+			diags.AddError(fmt.Sprintf("reading the live weights of %s", c.id()), err.Error())
+			return nil, "", false, false
+		}
+		from = live
+	}
+	steps = rollout.PlanSteps(from, to, c.strategy)
+	cutover = rollout.Describe(from, to, steps, c.strategy)
+	if len(steps) > 1 {
+		cutover += c.rollbackDescription()
+	}
+	return steps, cutover, true, true
 }

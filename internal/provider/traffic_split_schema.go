@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
@@ -81,15 +82,17 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 						Validators: []validator.String{stringvalidator.RegexMatches(destinationNamePattern, "must be 1-64 letters, digits, '_' or '-'")}},
 					"deployment": schema.StringAttribute{Optional: true, MarkdownDescription: "A `golive_deployment` id (`<application>/<environment>/<service>/<slot or version>`); the split routes to its destination (target group ARN or Lambda version). Exactly one of `deployment` and `target`.",
 						Validators: []validator.String{deploymentIDValidator}},
-					"target": schema.StringAttribute{Optional: true, MarkdownDescription: "A raw target: target group ARN (alb), published version number (lambda_alias) or record value (route53)."},
+					"target": schema.StringAttribute{Optional: true, MarkdownDescription: "A raw target: target group ARN (alb), published version number (lambda_alias) or record value (route53).",
+						Validators: []validator.String{explainedString{
+							validator: stringvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("deployment")), explain: destinationChoice}}},
 					"weight": schema.Int64Attribute{Required: true, MarkdownDescription: "Percent of traffic, 0-100.",
 						Validators: []validator.Int64{int64validator.Between(0, 100)}},
 				}},
 			},
 			"strategy": schema.ListNestedBlock{
-				MarkdownDescription: "How to walk from the live weights to the declared ones. Without it: all at once.",
+				MarkdownDescription: "How to walk from the live weights to the declared ones: exactly one of `canary` and `linear`. Without it: all at once.",
 				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
-				NestedObject: schema.NestedBlockObject{Blocks: map[string]schema.Block{
+				NestedObject: schema.NestedBlockObject{Validators: []validator.Object{oneBlockOf(strategyChoice, "canary", "linear")}, Blocks: map[string]schema.Block{
 					"canary": single("Hold the destination gaining traffic at each percentage of `steps` for `bake`, then go to the declared weights.", map[string]schema.Attribute{
 						"steps": schema.ListAttribute{Required: true, ElementType: types.Int64Type, MarkdownDescription: "Strictly increasing percentages, each 1-99, e.g. `[10, 50]`."},
 						"bake":  schema.StringAttribute{Required: true, MarkdownDescription: "How long each step holds while gates are checked, e.g. `5m`.", Validators: bake},

@@ -86,6 +86,9 @@ var splitBadInput = []struct{ name, body, want string }{
       interval  = "1m"
     }
   }`, `strategy needs exactly one block: canary .* or linear`},
+	{"strategy without canary or linear", albBlock + dest("blue", tgA, 0) + dest("green", tgB, 100) + `
+  strategy {
+  }`, `strategy needs exactly one block: canary .* or linear`},
 	{"three weighted versions on a Lambda alias", `
   lambda_alias {
     function_name = "api"

@@ -85,6 +85,28 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 	}
 }
 
+// rfc3339String accepts RFC 3339 times such as "2026-12-24T00:00:00Z".
+func rfc3339String() validator.String { return rfc3339Validator{} }
+
+type rfc3339Validator struct{}
+
+func (rfc3339Validator) Description(context.Context) string {
+	return "an RFC 3339 time such as \"2026-12-24T00:00:00Z\""
+}
+
+func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if _, err := time.Parse(time.RFC3339, s); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "invalid time",
+			fmt.Sprintf("%s: %q is not an RFC 3339 time such as 2026-12-24T00:00:00Z", req.Path, s))
+	}
+}
+
 // regexString accepts RE2 regular expressions.
 func regexString() validator.String { return regexValidator{} }
 

@@ -38,6 +38,11 @@ func TestValidators(t *testing.T) {
 		{"duration no unit", durationString(time.Second, time.Hour), types.StringValue("10"), `"10" is not a duration`},
 		{"duration too short", durationString(time.Second, time.Hour), types.StringValue("10ms"), "10ms is outside 1s to 1h0m0s"},
 		{"duration too long", durationString(time.Second, time.Hour), types.StringValue("2h"), "is outside"},
+		{"time ok", rfc3339String(), types.StringValue("2026-12-24T00:00:00+01:00"), ""},
+		{"time without zone", rfc3339String(), types.StringValue("2026-12-24T00:00:00"), `x: "2026-12-24T00:00:00" is not an RFC 3339 time such as 2026-12-24T00:00:00Z`},
+		{"time as a date", rfc3339String(), types.StringValue("24.12.2026"), "is not an RFC 3339 time"},
+		{"time null", rfc3339String(), types.StringNull(), ""},
+		{"time unknown", rfc3339String(), types.StringUnknown(), ""},
 		{"regex ok", regexString(), types.StringValue(`"status":\s*"ok"`), ""},
 		{"regex bad", regexString(), types.StringValue("ok("), "missing closing )"},
 		// golive_traffic_split: unknown values pass (judged at apply), null ones are absent.
@@ -240,5 +245,49 @@ func TestIdleSlot(t *testing.T) {
 		if got := idleSlot(live); got != want {
 			t.Errorf("idleSlot(%q) = %q, want %q", live, got, want)
 		}
+	}
+}
+
+// TestOneBlockOf: exactly one of the named nested blocks, with unknown
+// blocks and unwritten parents judged later.
+func TestOneBlockOf(t *testing.T) {
+	block := types.ObjectType{AttrTypes: map[string]attr.Type{"n": types.StringType}}
+	list := func(n int) types.List {
+		elems := make([]attr.Value, n)
+		for i := range elems {
+			elems[i] = types.ObjectValueMust(block.AttrTypes, map[string]attr.Value{"n": types.StringValue("x")})
+		}
+		return types.ListValueMust(block, elems)
+	}
+	parent := map[string]attr.Type{"http": types.ListType{ElemType: block}, "ecs_task": types.ListType{ElemType: block}}
+	hook := func(http, task types.List) types.Object {
+		return types.ObjectValueMust(parent, map[string]attr.Value{"http": http, "ecs_task": task})
+	}
+	v := oneBlockOf(hookAction, "http", "ecs_task")
+	tests := []struct {
+		name  string
+		value types.Object
+		want  string
+	}{
+		{"one", hook(list(1), list(0)), ""},
+		{"the other", hook(list(0), list(1)), ""},
+		{"both", hook(list(1), list(1)), "hook[2] needs exactly one of http { ... } and ecs_task { ... }"},
+		{"neither", hook(list(0), list(0)), "hook[2] needs exactly one of"},
+		{"one unknown", hook(types.ListUnknown(block), list(1)), ""},
+		{"unknown", types.ObjectUnknown(parent), ""},
+		{"null", types.ObjectNull(parent), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := &validator.ObjectResponse{}
+			v.ValidateObject(context.Background(), validator.ObjectRequest{Path: path.Root("hook").AtListIndex(2), ConfigValue: tc.value}, resp)
+			got := ""
+			if resp.Diagnostics.HasError() {
+				got = resp.Diagnostics.Errors()[0].Detail()
+			}
+			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
