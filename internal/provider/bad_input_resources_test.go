@@ -54,7 +54,7 @@ func environmentBadInputs() []badInput {
 		{name: "environment notify webhook over FTP", config: env(`  notify { webhook_url = "ftp://hooks" }`),
 			attr: `notify\[0\]\.webhook_url: "ftp://hooks"`, fix: `is not an absolute http:// or https:// URL`},
 		{name: "environment empty notify block", config: env("  notify {\n  }"),
-			attr: `empty notify block`, fix: `set sns_topic_arn, webhook_url or both, or remove the notify block`},
+			attr: `empty notify block`, fix: `set sns_topic_arn, event_bus_arn, webhook_url or any of them, or remove the notify block`},
 		{name: "environment short account id", config: env(`  aws_account_id = "12345"`),
 			attr: `Attribute aws_account_id`, fix: `must be a 12-digit AWS account ID`},
 		{name: "environment override reason too short", config: env(`  override { reason = "x" }`),

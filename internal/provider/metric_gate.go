@@ -24,6 +24,9 @@ import (
 	"github.com/golive-dev/terraform-provider-golive/internal/verify"
 )
 
+// defaultConfidence is mann_whitney's default confidence.
+const defaultConfidence = 0.95
+
 // metricModel is a `metric` block of a split's rollback or a deployment's
 // verify.
 type metricModel struct {
@@ -130,7 +133,7 @@ func metricBlock(where string) schema.ListNestedBlock {
 									"It needs `min_samples` values on each side (fewer is no data) and treats periods as independent, which they are only roughly.",
 								Validators: []validator.List{listvalidator.SizeAtMost(1)},
 								NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-									"confidence": schema.Float64Attribute{Optional: true, Computed: true, Default: float64default.StaticFloat64(0.95),
+									"confidence": schema.Float64Attribute{Optional: true, Computed: true, Default: float64default.StaticFloat64(defaultConfidence),
 										MarkdownDescription: "Fail when p < 1 - confidence. Default `0.95`."},
 									"min_samples": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(verify.DefaultMinSamples),
 										MarkdownDescription: "Per-period values needed on each side. Default 5.", Validators: []validator.Int64{int64validator.Between(2, 1000)}},
@@ -203,9 +206,15 @@ func (b metricModel) spec(ctx context.Context, diags *diagnostics) (verify.Metri
 			s.Baseline.MaxRatio = *r
 		}
 		if mw := decodeList[mannWhitneyModel](ctx, bl[0].MannWhitney, &ok, diags); len(mw) > 0 {
-			s.Baseline.MannWhitney = &verify.MannWhitney{Confidence: mw[0].Confidence.ValueFloat64(), MinSamples: int(mw[0].MinSamples.ValueInt64())}
-			if mw[0].Confidence.IsUnknown() || mw[0].MinSamples.IsUnknown() {
-				unknown["baseline.mann_whitney"] = true
+			// Null before the schema's defaults apply (ValidateConfig).
+			s.Baseline.MannWhitney = &verify.MannWhitney{Confidence: defaultConfidence, MinSamples: verify.DefaultMinSamples}
+			if c := num(mw[0].Confidence, "baseline.mann_whitney.confidence"); c != nil {
+				s.Baseline.MannWhitney.Confidence = *c
+			}
+			if n := mw[0].MinSamples; known(n) {
+				s.Baseline.MannWhitney.MinSamples = int(n.ValueInt64())
+			} else if n.IsUnknown() {
+				unknown["baseline.mann_whitney.min_samples"] = true
 			}
 		}
 	}
