@@ -22,7 +22,7 @@ const policyFile = "../../docs/iam-policy.json"
 // but that AWS checks when golive calls another action.
 var permissionOnly = map[string]string{
 	"ssm:AddTagsToResource":        "ssm:PutParameter with Tags (default_tags on new parameters)",
-	"ecs:TagResource":              "ecs:CreateService with Tags (default_tags on slot services)",
+	"ecs:TagResource":              "ecs:CreateService with Tags (the golive:deployment ownership tag and default_tags of slot services)",
 	"elasticloadbalancing:AddTags": "elasticloadbalancing:CreateRule with Tags (listener rules a split creates)",
 	"iam:PassRole":                 "ecs:RunTask of a hook task definition with a task or execution role",
 }
