@@ -29,9 +29,9 @@ func New(l Ledger, notifiers Notifiers, log Logger) *Coordinator {
 
 // Begin waits for the other changes of the same service in this process
 // (Terraform applies a blue and a green deployment in parallel: they queue,
-// not fail each other), then takes the ledger lock, which another run holds
-// makes fail at once with a *ledger.LockHeldError naming the holder. A lock
-// whose holder let its lease expire is taken over and the takeover
+// not fail each other), then takes the ledger lock. A lock another run holds
+// fails the change at once with a *ledger.LockHeldError naming the holder; a
+// lock whose holder let its lease expire is taken over and the takeover
 // recorded. The lease is renewed until End, which must be called once
 // Begin succeeded.
 func (c *Coordinator) Begin(ctx context.Context, req Request) (*Session, error) {
