@@ -28,16 +28,20 @@ import (
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/soak"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+	"github.com/golive-dev/terraform-provider-golive/internal/notify"
 )
 
 // TestReliabilitySecrets writes a secret through golive_environment's
-// write-only secrets_wo, rotates it (secrets_wo_version bump), and then looks
-// for both values everywhere Terraform and golive write: the state, the
+// write-only secrets_wo and a webhook signing secret through
+// notify.webhook_secret_wo, rotates both (version bumps), and then looks
+// for all four values everywhere Terraform and golive write: the state, the
 // saved plans (terraform show -json and every file inside the plan), the
 // CLI output, TF_LOG=trace logs of Terraform and the provider, every item of
 // the ledger table, and the notifications (SNS topic, read through an SQS
-// subscription, and a webhook). The value must be in one place only: SSM,
-// as a SecureString, which is also where the search shows it can find it.
+// subscription, and a webhook). Each value must be in one place only: SSM,
+// as a SecureString, which is also where the search shows it can find it;
+// the webhook's bodies carry signatures made with the signing secret of
+// their round, which proves golive read it back to use it.
 func TestReliabilitySecrets(t *testing.T) {
 	t.Parallel()
 	seed := soak.Seed()
@@ -46,6 +50,10 @@ func TestReliabilitySecrets(t *testing.T) {
 	secrets := []string{
 		fmt.Sprintf("GoLiveWO-%08x-first", rng.Uint32()),
 		fmt.Sprintf("GoLiveWO-%08x-rotated", rng.Uint32()),
+	}
+	hookSecrets := []string{
+		fmt.Sprintf("GoLiveHook-%08x-first", rng.Uint32()),
+		fmt.Sprintf("GoLiveHook-%08x-rotated", rng.Uint32()),
 	}
 	report := soak.NewReport("secrets", "write-only secret: create, rotate; searched in state, plans, logs, ledger, notifications")
 	t.Cleanup(func() {
@@ -92,6 +100,8 @@ func TestReliabilitySecrets(t *testing.T) {
 		// An ephemeral variable: Terraform wants it again when applying
 		// the saved plan, so it comes from the environment both times.
 		s.Opts.EnvVars["TF_VAR_db_password"] = secret
+		s.Opts.EnvVars["TF_VAR_webhook_secret"] = hookSecrets[i]
+		hook.expect(hookSecrets[i])
 		s.Opts.EnvVars["TF_LOG_PATH"] = filepath.Join(logs, r.name+"-plan.log")
 		planFile := filepath.Join(logs, r.name+".tfplan")
 		found.add("terraform plan output", s.SavePlan(map[string]any{
@@ -118,6 +128,13 @@ func TestReliabilitySecrets(t *testing.T) {
 		}
 		if !secretsContains([]byte(aws.ToString(param.Value)), secret) {
 			t.Fatalf("the search does not find %q in the parameter that holds it", secret)
+		}
+		param = secretsParameter(t, s.AWS, "/golive/secretstest/dev/notify/webhook_secret")
+		if param.Type != ssmtypes.ParameterTypeSecureString || aws.ToString(param.Value) != hookSecrets[i] {
+			t.Fatalf("%s: SSM holds the webhook secret as %s %q, want SecureString %q", r.name, param.Type, aws.ToString(param.Value), hookSecrets[i])
+		}
+		if signed, bad := hook.signatures(); signed == 0 || len(bad) > 0 {
+			t.Fatalf("%s: %d webhook bodies signed with this round's secret, others: %v", r.name, signed, bad)
 		}
 		s.Opts.EnvVars["TF_LOG_PATH"] = filepath.Join(logs, r.name+"-state.log")
 		found.add("state (terraform state pull)", terraform.RunTerraformCommand(t, s.Opts, "state", "pull"))
@@ -150,7 +167,7 @@ func TestReliabilitySecrets(t *testing.T) {
 	for _, p := range found.sorted() {
 		run := soak.Run{Seed: seed, Outcome: "absent", Detail: fmt.Sprintf("%s: %d bytes searched", p.name, p.size),
 			Millis: time.Since(started).Milliseconds()}
-		for _, secret := range secrets {
+		for _, secret := range append(append([]string{}, secrets...), hookSecrets...) {
 			if leak := p.leak(secret); leak != "" {
 				run.Outcome = "leaked"
 				run.Lost = append(run.Lost, leak)
@@ -309,6 +326,9 @@ func secretsQueued(t *testing.T, tq *emulator.TopicQueue) []string {
 type secretsWebhook struct {
 	mu       sync.Mutex
 	requests []string
+	secret   string   // the signing secret of the round
+	signed   int      // bodies of the round signed with it
+	unsigned []string // signatures of the round that did not verify
 }
 
 func (h *secretsWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -316,8 +336,26 @@ func (h *secretsWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var head strings.Builder
 	_ = r.Header.Write(&head)
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	h.requests = append(h.requests, r.Method+" "+r.URL.String()+"\n"+head.String()+"\n"+string(b))
-	h.mu.Unlock()
+	if sig := r.Header.Get(notify.SignatureHeader); notify.VerifySignature(notify.Secret(h.secret), b, sig) {
+		h.signed++
+	} else {
+		h.unsigned = append(h.unsigned, r.Header.Get("X-Golive-Event")+": "+sig)
+	}
+}
+
+// expect starts a round whose bodies must be signed with secret.
+func (h *secretsWebhook) expect(secret string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.secret, h.signed, h.unsigned = secret, 0, nil
+}
+
+func (h *secretsWebhook) signatures() (signed int, bad []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.signed, append([]string(nil), h.unsigned...)
 }
 
 func (h *secretsWebhook) all() []string {
