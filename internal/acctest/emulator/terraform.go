@@ -11,13 +11,13 @@ import (
 // Services a provider block points at the emulator, by provider.
 var providerServices = map[string][]string{
 	"aws":    {"cloudwatch", "dynamodb", "ec2", "ecs", "elbv2", "iam", "lambda", "route53", "sns", "ssm", "sts"},
-	"golive": {"cloudwatch", "dynamodb", "ecs", "elbv2", "lambda", "route53", "sns", "ssm", "sts"},
+	"golive": {"cloudwatch", "dynamodb", "ecs", "elbv2", "eventbridge", "lambda", "route53", "sns", "ssm", "sts"},
 }
 
 func endpointsHCL(url, provider string) string {
 	var b strings.Builder
 	for _, svc := range providerServices[provider] {
-		fmt.Fprintf(&b, "    %-10s = %q\n", svc, url)
+		fmt.Fprintf(&b, "    %-11s = %q\n", svc, url)
 	}
 	return b.String()
 }
