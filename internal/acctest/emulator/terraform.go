@@ -17,7 +17,7 @@ var providerServices = map[string][]string{
 func endpointsHCL(url, provider string) string {
 	var b strings.Builder
 	for _, svc := range providerServices[provider] {
-		fmt.Fprintf(&b, "    %-11s = %q\n", svc, url)
+		fmt.Fprintf(&b, "    %-10s = %q\n", svc, url)
 	}
 	return b.String()
 }
