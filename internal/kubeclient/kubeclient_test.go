@@ -69,7 +69,9 @@ func TestRESTConfig(t *testing.T) {
 	}{
 		{
 			name: "current context of config_path",
-			cfg:  func(home string) kubeclient.Config { return kubeclient.Config{ConfigPath: writeKubeconfig(t, home, "kc")} },
+			cfg: func(home string) kubeclient.Config {
+				return kubeclient.Config{ConfigPath: writeKubeconfig(t, home, "kc")}
+			},
 			host: "https://dev.example.com", token: "dev-token",
 		},
 		{

@@ -25,6 +25,7 @@ type trafficSplitModel struct {
 	ALB          types.List     `tfsdk:"alb"`
 	LambdaAlias  types.List     `tfsdk:"lambda_alias"`
 	Route53      types.List     `tfsdk:"route53"`
+	GatewayAPI   types.List     `tfsdk:"gateway_api"`
 	Destination  types.List     `tfsdk:"destination"`
 	Strategy     types.List     `tfsdk:"strategy"`
 	Rollback     types.List     `tfsdk:"rollback"`
@@ -94,11 +95,12 @@ var (
 type splitConfig struct {
 	known        bool
 	env, service string
-	router       string // alb | lambda_alias | route53
+	router       string // alb | lambda_alias | route53 | gateway_api
 	alb          *albModel
 	rule         *router.ALBRule // the listener rule the split owns (alb.rule); nil if none
 	lambda       *lambdaAliasModel
 	route53      *route53Model
+	gateway      *gatewayAPIModel
 	destinations []destinationModel
 	strategy     rollout.Strategy
 	alarms       []string
@@ -145,6 +147,7 @@ func (m trafficSplitModel) decode(ctx context.Context, diags *diag.Diagnostics) 
 			c.known = false
 		}
 	}
+	c.decodeGatewayAPI(ctx, m.GatewayAPI, diags)
 	c.destinations = decodeList[destinationModel](ctx, m.Destination, &c.known, diags)
 	for _, d := range c.destinations {
 		if d.Name.IsUnknown() || d.Weight.IsUnknown() || d.Target.IsUnknown() || d.Deployment.IsUnknown() {
@@ -241,6 +244,8 @@ func (r *trafficSplitResource) router(c splitConfig, dests []rollout.Destination
 		return r.albRouter(c, dests)
 	case "lambda_alias":
 		return r.lambdaAlias(c, dests)
+	case "gateway_api":
+		return r.gatewayAPIRouter(c, dests)
 	default:
 		return router.NewRoute53(r.data.aws.Route53(), c.route53.ZoneID.ValueString(), c.route53.Name.ValueString(),
 			c.route53.Type.ValueString(), c.route53.TTL.ValueInt64(), dests)
@@ -298,6 +303,8 @@ func (c splitConfig) record(dests []rollout.Destination, aliasCreated bool) ledg
 		s.FunctionName, s.Alias, s.AliasCreated = c.lambda.FunctionName.ValueString(), c.lambda.Alias.ValueString(), aliasCreated
 	case "route53":
 		s.ZoneID, s.RecordName, s.RecordType, s.TTL = c.route53.ZoneID.ValueString(), c.route53.Name.ValueString(), c.route53.Type.ValueString(), c.route53.TTL.ValueInt64()
+	case "gateway_api":
+		s.HTTPRoute = c.httpRouteRecord()
 	}
 	for i, d := range c.destinations {
 		s.Destinations = append(s.Destinations, ledger.SplitDestination{

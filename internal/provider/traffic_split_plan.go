@@ -22,11 +22,11 @@ import (
 func (r *trafficSplitResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{explainedResource{
 		validator: resourcevalidator.ExactlyOneOf(path.MatchRoot("alb").AtAnyListIndex(), path.MatchRoot("lambda_alias").AtAnyListIndex(),
-			path.MatchRoot("route53").AtAnyListIndex()),
+			path.MatchRoot("route53").AtAnyListIndex(), path.MatchRoot("gateway_api").AtAnyListIndex()),
 		at: path.Root("alb"),
 		explain: func(ctx context.Context, config tfsdk.Config, _ path.Path) (string, string) {
-			return "exactly one router", fmt.Sprintf("a traffic split needs exactly one of the blocks alb, lambda_alias and route53; this one has %d",
-				writtenBlocks(ctx, config, "alb", "lambda_alias", "route53"))
+			return "exactly one router", fmt.Sprintf("a traffic split needs exactly one of the blocks alb, lambda_alias, route53 and gateway_api; this one has %d",
+				writtenBlocks(ctx, config, "alb", "lambda_alias", "route53", "gateway_api"))
 		},
 	}}
 }
@@ -48,6 +48,7 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 		checkString(ctx, listenerRuleARNValidator, at.AtName("rule_arn"), c.alb.RuleARN, diags)
 	}
 	validateDestinations(ctx, m, c, diags)
+	validateGatewayAPI(c, diags)
 	validateCanarySteps(ctx, m, c, diags)
 	if c.route53 != nil && known(c.route53.TTL) && c.strategy.Bake > 0 {
 		ttl := time.Duration(c.route53.TTL.ValueInt64()) * time.Second
@@ -59,7 +60,8 @@ func (r *trafficSplitResource) ValidateConfig(ctx context.Context, req resource.
 }
 
 // targetValidators judge a destination's raw target by router.
-var targetValidators = map[string]validator.String{"alb": albTargetValidator, "lambda_alias": lambdaTargetValidator, "route53": route53TargetValidator}
+var targetValidators = map[string]validator.String{"alb": albTargetValidator, "lambda_alias": lambdaTargetValidator, "route53": route53TargetValidator,
+	"gateway_api": serviceTargetValidator}
 
 // validateDestinations checks the destinations together: at least one,
 // unique names, targets of the router's kind, deployments of the split's
@@ -113,7 +115,7 @@ func validateDestinations(ctx context.Context, m trafficSplitModel, c splitConfi
 // written and none is unknown.
 func soleRouter(m trafficSplitModel) (string, bool) {
 	router, n := "", 0
-	for name, l := range map[string]types.List{"alb": m.ALB, "lambda_alias": m.LambdaAlias, "route53": m.Route53} {
+	for name, l := range map[string]types.List{"alb": m.ALB, "lambda_alias": m.LambdaAlias, "route53": m.Route53, "gateway_api": m.GatewayAPI} {
 		if l.IsUnknown() {
 			return "", false
 		}
@@ -230,6 +232,7 @@ func (r *trafficSplitResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.LiveWeights = weightsValue(c.declared())
 	}
 	if stepsKnown && len(steps) > 0 {
+		r.checkGatewayBackends(ctx, c, &resp.Diagnostics)
 		env, err := r.data.ledger.GetEnvironment(ctx, c.env)
 		if err != nil {
 			addEnvironmentLookupError(&resp.Diagnostics, c.env, err)

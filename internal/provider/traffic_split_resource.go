@@ -133,7 +133,8 @@ func (r *trafficSplitResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	if errors.Is(err, router.ErrNotFound) {
 		// The alias (or its function) is gone: the next plan creates the
-		// split, and with it the alias, again.
+		// split, and with it the alias, again. A deleted HTTPRoute goes the
+		// same way; the next plan then says it is missing.
 		tflog.Warn(ctx, "golive traffic split removed from state: what it routes with no longer exists", map[string]any{"split": c.id(), "error": err.Error()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -221,6 +222,7 @@ func (r *trafficSplitResource) ImportState(ctx context.Context, req resource.Imp
 		ALB:          types.ListValueMust(types.ObjectType{AttrTypes: albAttrTypes}, nil),
 		LambdaAlias:  types.ListValueMust(types.ObjectType{AttrTypes: lambdaAliasAttrTypes}, nil),
 		Route53:      types.ListValueMust(types.ObjectType{AttrTypes: route53AttrTypes}, nil),
+		GatewayAPI:   gatewayAPIList(nil),
 		Strategy:     types.ListValueMust(types.ObjectType{AttrTypes: strategyAttrTypes}, nil),
 		Rollback:     types.ListValueMust(types.ObjectType{AttrTypes: rollbackAttrTypes}, nil),
 		Override:     types.ListValueMust(types.ObjectType{AttrTypes: overrideAttrTypes}, nil),
@@ -235,6 +237,8 @@ func (r *trafficSplitResource) ImportState(ctx context.Context, req resource.Imp
 	case "lambda_alias":
 		m.LambdaAlias = types.ListValueMust(types.ObjectType{AttrTypes: lambdaAliasAttrTypes}, []attr.Value{types.ObjectValueMust(lambdaAliasAttrTypes, map[string]attr.Value{
 			"function_name": types.StringValue(rec.FunctionName), "alias": types.StringValue(rec.Alias), "created": types.BoolValue(rec.AliasCreated)})})
+	case "gateway_api":
+		m.GatewayAPI = gatewayAPIList(rec)
 	case "route53":
 		m.Route53 = types.ListValueMust(types.ObjectType{AttrTypes: route53AttrTypes}, []attr.Value{types.ObjectValueMust(route53AttrTypes, map[string]attr.Value{
 			"zone_id": types.StringValue(rec.ZoneID), "name": types.StringValue(rec.RecordName), "type": types.StringValue(rec.RecordType), "ttl": types.Int64Value(rec.TTL)})})

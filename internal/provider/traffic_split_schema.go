@@ -32,7 +32,7 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	bake := []validator.String{durationString(time.Second, 24*time.Hour)}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "How traffic of one service is divided between destinations (deployments or raw targets) on an ALB listener or rule, " +
-			"a Lambda alias or Route 53 weighted records. A change of weights is a cutover: `planned_steps` shows it in the plan, " +
+			"a Lambda alias, Route 53 weighted records or a Gateway API HTTPRoute on Kubernetes. A change of weights is a cutover: `planned_steps` shows it in the plan, " +
 			"apply walks the steps of the strategy, checks the rollback gates throughout every bake, and puts the weights back to what they " +
 			"were before the apply, in one call, when a gate fails or the apply is interrupted. Destroying a split leaves traffic as it is " +
 			"(only a Lambda alias or an ALB listener rule the split created itself is deleted).",
@@ -49,10 +49,11 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"cutover": schema.StringAttribute{Computed: true,
 				MarkdownDescription: "The latest planned cutover in words, with the gates that roll it back, e.g. `green 0 → 100: 10% for 5m, 50% for 5m, then 100%; roll back if alarm shop-prod-5xx fires`."},
 			"live_weights": schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
-				MarkdownDescription: "Weights as read from AWS, by destination name; anything live that no destination declares appears under its raw identifier (target group ARN, version, record set identifier)."},
+				MarkdownDescription: "Weights as read from AWS (or Kubernetes), by destination name; anything live that no destination declares appears under its raw identifier (target group ARN, version, record set identifier, `<service>:<port>` backendRef)."},
 		},
 		Blocks: map[string]schema.Block{
-			"alb": albBlock(),
+			"alb":         albBlock(),
+			"gateway_api": gatewayAPIBlock(),
 			"lambda_alias": single("Route with a Lambda alias: the primary version plus at most one weighted additional version. "+
 				"If the alias does not exist when the split is created, the split creates it on the declared weights (with no live traffic there is nothing to canary) "+
 				"and deletes it when the split is destroyed; an alias that already exists is adopted and left in place on destroy. "+
@@ -82,7 +83,7 @@ func (r *trafficSplitResource) Schema(ctx context.Context, _ resource.SchemaRequ
 						Validators: []validator.String{stringvalidator.RegexMatches(destinationNamePattern, "must be 1-64 letters, digits, '_' or '-'")}},
 					"deployment": schema.StringAttribute{Optional: true, MarkdownDescription: "A `golive_deployment` id (`<application>/<environment>/<service>/<slot or version>`); the split routes to its destination (target group ARN or Lambda version). Exactly one of `deployment` and `target`.",
 						Validators: []validator.String{deploymentIDValidator}},
-					"target": schema.StringAttribute{Optional: true, MarkdownDescription: "A raw target: target group ARN (alb), published version number (lambda_alias) or record value (route53).",
+					"target": schema.StringAttribute{Optional: true, MarkdownDescription: "A raw target: target group ARN (alb), published version number (lambda_alias), record value (route53) or Service name in the route's namespace (gateway_api).",
 						Validators: []validator.String{explainedString{
 							validator: stringvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("deployment")), explain: destinationChoice}}},
 					"weight": schema.Int64Attribute{Required: true, MarkdownDescription: "Percent of traffic, 0-100.",
