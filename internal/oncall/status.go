@@ -48,7 +48,7 @@ type SlotStatus struct {
 
 // RouterStatus is a traffic split's router and its weights.
 type RouterStatus struct {
-	Kind   string `json:"kind"`   // alb | lambda_alias | route53
+	Kind   string `json:"kind"`   // alb | lambda_alias | route53 | gateway_api
 	Object string `json:"object"` // e.g. "Lambda alias shop-api:live"
 	// Weights are the live weights by destination name (raw identifiers for
 	// targets no destination declares); nil when they could not be read.
@@ -123,6 +123,8 @@ func routerFor(aws *awsclient.Clients, sp ledger.Split) rollout.Router {
 		return router.NewLambdaAlias(aws.Lambda(), sp.FunctionName, sp.Alias, dests)
 	case "route53":
 		return router.NewRoute53(aws.Route53(), sp.ZoneID, sp.RecordName, sp.RecordType, sp.TTL, dests)
+	case "gateway_api":
+		return gatewayAPIRouter(sp, dests)
 	default:
 		listener := sp.ListenerARN
 		if sp.RuleARN != "" {

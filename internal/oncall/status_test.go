@@ -172,6 +172,7 @@ func TestRouterForNamesWhatEachSplitRoutesWith(t *testing.T) {
 		{ledger.Split{Router: "alb", ListenerARN: "arn:listener", RuleARN: "arn:rule"}, "ALB listener rule arn:rule"},
 		{ledger.Split{Router: "lambda_alias", FunctionName: "shop-api", Alias: "live"}, "Lambda alias shop-api:live"},
 		{ledger.Split{Router: "route53", ZoneID: "Z1", RecordName: "api.example.com", RecordType: "CNAME"}, "Route 53"},
+		{ledger.Split{Router: "gateway_api", HTTPRoute: &ledger.SplitHTTPRoute{Namespace: "shop", Name: "web", Rule: 1}}, "HTTPRoute shop/web rule 1"},
 	} {
 		if got := routerFor(clients, c.split).String(); !strings.HasPrefix(got, c.want) {
 			t.Errorf("router of %+v is %q, want %q", c.split, got, c.want)

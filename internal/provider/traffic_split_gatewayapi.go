@@ -94,26 +94,9 @@ func (r *trafficSplitResource) gatewayAPIRouter(c splitConfig, dests []rollout.D
 	route := c.httpRoute()
 	client, err := r.data.kubernetes.Dynamic()
 	if err != nil {
-		return unavailableRouter{name: fmt.Sprintf("HTTPRoute %s/%s rule %d", route.Namespace, route.Name, route.Rule), err: err}
+		return router.Unavailable{Name: route.String(), Err: err}
 	}
 	return router.NewGatewayAPI(client, route, dests)
-}
-
-// unavailableRouter stands for a router whose client could not be built:
-// every call fails, saying why.
-type unavailableRouter struct {
-	name string
-	err  error
-}
-
-func (u unavailableRouter) String() string { return u.name }
-
-func (u unavailableRouter) Read(context.Context) (rollout.Weights, error) {
-	return nil, fmt.Errorf("reading weights of %s: %w", u.name, u.err)
-}
-
-func (u unavailableRouter) Set(_ context.Context, w rollout.Weights) error {
-	return fmt.Errorf("setting %s on %s: %w", w, u.name, u.err)
 }
 
 func (c splitConfig) httpRouteRecord() *ledger.SplitHTTPRoute {

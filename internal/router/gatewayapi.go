@@ -54,8 +54,10 @@ func NewGatewayAPI(client dynamic.Interface, route HTTPRoute, dests []rollout.De
 	return &GatewayAPI{client: client.Resource(HTTPRoutes), route: route, dests: dests}
 }
 
-func (g *GatewayAPI) String() string {
-	return fmt.Sprintf("HTTPRoute %s/%s rule %d", g.route.Namespace, g.route.Name, g.route.Rule)
+func (g *GatewayAPI) String() string { return g.route.String() }
+
+func (r HTTPRoute) String() string {
+	return fmt.Sprintf("HTTPRoute %s/%s rule %d", r.Namespace, r.Name, r.Rule)
 }
 
 // Read returns the rule's weights as percentages of their total; a
