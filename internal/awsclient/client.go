@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -40,12 +39,15 @@ const (
 	DefaultMaxBackoff  = 20 * time.Second
 )
 
-// AssumeRole configures an sts:AssumeRole hop on top of the base credentials.
+// AssumeRole configures an sts:AssumeRole hop on top of other credentials.
 type AssumeRole struct {
 	RoleARN     string
 	SessionName string
 	ExternalID  string
 	Duration    time.Duration
+	// Setting names, in errors, what configured the hop (e.g. "the
+	// provider's ledger.assume_role"), so a refusal says what to fix.
+	Setting string
 }
 
 // Config is what the provider block says about reaching AWS.
@@ -153,20 +155,7 @@ func New(ctx context.Context, c Config) (*Clients, error) {
 	if ar := c.AssumeRole; ar != nil && ar.RoleARN != "" {
 		// The hop itself uses the base credentials; every other client then
 		// uses the assumed role's.
-		stsClient := sts.NewFromConfig(cl.configFor("sts"))
-		provider := stscreds.NewAssumeRoleProvider(stsClient, ar.RoleARN, func(o *stscreds.AssumeRoleOptions) {
-			o.RoleSessionName = ar.SessionName
-			if o.RoleSessionName == "" {
-				o.RoleSessionName = "golive"
-			}
-			if ar.ExternalID != "" {
-				o.ExternalID = aws.String(ar.ExternalID)
-			}
-			if ar.Duration > 0 {
-				o.Duration = ar.Duration
-			}
-		})
-		cl.cfg.Credentials = aws.NewCredentialsCache(provider)
+		cl.cfg.Credentials = assumeRole(cl, *ar)
 	}
 	return cl, nil
 }

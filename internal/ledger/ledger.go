@@ -32,7 +32,10 @@ type Ledger struct {
 	db     *dynamodb.Client
 	table  string
 	region string
-	now    func() time.Time
+	// account holds the table when known ahead of any call (the account of
+	// the role the ledger is reached through), for errors.
+	account string
+	now     func() time.Time
 }
 
 // Option changes a Ledger.
@@ -40,6 +43,10 @@ type Option func(*Ledger)
 
 // WithClock replaces time.Now, for tests of leases and windows.
 func WithClock(now func() time.Time) Option { return func(l *Ledger) { l.now = now } }
+
+// InAccount says which AWS account holds the table, for errors that must
+// say where it was looked for.
+func InAccount(account string) Option { return func(l *Ledger) { l.account = account } }
 
 // New returns a Ledger over table in region.
 func New(db *dynamodb.Client, table, region string, opts ...Option) *Ledger {
@@ -58,26 +65,32 @@ var ErrNotFound = errors.New("not found in the ledger")
 
 // TableMissingError says the ledger table does not exist, and how to make it.
 type TableMissingError struct {
-	Table  string
-	Region string
+	Table   string
+	Region  string
+	Account string // "" when not known
 }
 
 func (e *TableMissingError) Error() string {
+	where := e.Region
+	if e.Account != "" {
+		where = "account " + e.Account + ", " + e.Region
+	}
 	return fmt.Sprintf("the golive ledger table %q does not exist in %s. Create it with the modules/ledger Terraform module "+
 		"(source = \"github.com/golive-dev/terraform-provider-golive//modules/ledger\"), or with the AWS CLI:\n"+
 		"  aws dynamodb create-table --region %s --table-name %s --billing-mode PAY_PER_REQUEST "+
 		"--attribute-definitions AttributeName=pk,AttributeType=S AttributeName=sk,AttributeType=S AttributeName=spk,AttributeType=S "+
 		"--key-schema AttributeName=pk,KeyType=HASH AttributeName=sk,KeyType=RANGE "+
 		"--global-secondary-indexes 'IndexName=%s,KeySchema=[{AttributeName=spk,KeyType=HASH},{AttributeName=sk,KeyType=RANGE}],Projection={ProjectionType=ALL}'\n"+
-		"or point the provider's ledger_table at an existing table",
-		e.Table, e.Region, e.Region, e.Table, ServiceIndex)
+		"or point golive at the table that exists: the provider's ledger { table, region, assume_role } "+
+		"(the golive command: --ledger-table, --ledger-region, --ledger-role-arn)",
+		e.Table, where, e.Region, e.Table, ServiceIndex)
 }
 
 // wrap turns the SDK's "no such table" into a TableMissingError.
 func (l *Ledger) wrap(err error) error {
 	var nf *types.ResourceNotFoundException
 	if errors.As(err, &nf) {
-		return &TableMissingError{Table: l.table, Region: l.region}
+		return &TableMissingError{Table: l.table, Region: l.region, Account: l.account}
 	}
 	return err
 }

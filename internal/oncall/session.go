@@ -23,8 +23,8 @@ type Config struct {
 	LedgerTable string
 	// LedgerRegion is the ledger table's region; default Region.
 	LedgerRegion string
-	// LedgerRoleARN, when set, is assumed (on top of the base credentials)
-	// to read and write the ledger, as the provider's ledger { assume_role }.
+	// LedgerRoleARN, when set, is assumed with the caller's credentials to
+	// read and write the ledger, as the provider's ledger { assume_role }.
 	LedgerRoleARN string
 }
 
@@ -54,22 +54,13 @@ func Open(ctx context.Context, c Config) (*Session, error) {
 	if table == "" {
 		table = ledger.DefaultTable
 	}
-	ledgerClients := workload
-	if c.LedgerRoleARN != "" || (c.LedgerRegion != "" && c.LedgerRegion != workload.Region()) {
-		lc := base
-		lc.Region = c.LedgerRegion
-		if lc.Region == "" {
-			lc.Region = workload.Region()
-		}
-		if c.LedgerRoleARN != "" {
-			lc.AssumeRole = &awsclient.AssumeRole{RoleARN: c.LedgerRoleARN, SessionName: "golive-cli"}
-		}
-		if ledgerClients, err = awsclient.New(ctx, lc); err != nil {
-			return nil, fmt.Errorf("configuring the ledger's credentials: %w", err)
-		}
+	access := awsclient.LedgerAccess{Region: c.LedgerRegion}
+	if c.LedgerRoleARN != "" {
+		access.AssumeRole = &awsclient.AssumeRole{RoleARN: c.LedgerRoleARN, SessionName: "golive-cli", Setting: "--ledger-role-arn, assumed with the caller's credentials"}
 	}
+	ledgerClients := workload.ForLedger(access)
 	return &Session{
-		Ledger: ledger.New(ledgerClients.DynamoDB(), table, ledgerClients.Region()),
+		Ledger: ledger.New(ledgerClients.DynamoDB(), table, ledgerClients.Region(), ledger.InAccount(access.Account())),
 		AWS:    workload,
 		Now:    time.Now,
 	}, nil
