@@ -98,6 +98,22 @@ resource "aws_iam_role_policy" "task" {
   policy = var.task_role_policy_json
 }
 
+# What the ECS Exec agent in the task needs to open its session channels.
+resource "aws_iam_role_policy" "execute_command" {
+  count = var.create_task_role && var.enable_execute_command ? 1 : 0
+  name  = "ecs-exec"
+  role  = aws_iam_role.task[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ExecuteCommandChannels"
+      Effect   = "Allow"
+      Action   = ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
+      Resource = "*"
+    }]
+  })
+}
+
 resource "aws_iam_role_policy_attachment" "task" {
   for_each   = toset(var.create_task_role ? var.task_role_policy_arns : [])
   role       = aws_iam_role.task[0].name

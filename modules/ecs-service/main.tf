@@ -48,10 +48,25 @@ resource "golive_deployment" "slot" {
     cluster_arn         = var.cluster_arn
     task_definition_arn = aws_ecs_task_definition.slot[each.key].arn
     desired_count       = var.desired_count
-    launch_type         = var.launch_type
-    subnets             = var.subnet_ids
-    security_groups     = var.security_group_ids
-    assign_public_ip    = var.assign_public_ip
+    autoscaled          = local.autoscaled
+    # A capacity provider strategy replaces the launch type.
+    launch_type               = length(var.capacity_provider_strategy) > 0 ? null : var.launch_type
+    platform_version          = var.platform_version
+    subnets                   = var.subnet_ids
+    security_groups           = var.security_group_ids
+    assign_public_ip          = var.assign_public_ip
+    health_check_grace_period = var.health_check_grace_period
+    enable_execute_command    = var.enable_execute_command
+    circuit_breaker           = var.circuit_breaker
+
+    dynamic "capacity_provider_strategy" {
+      for_each = var.capacity_provider_strategy
+      content {
+        capacity_provider = capacity_provider_strategy.value.capacity_provider
+        weight            = capacity_provider_strategy.value.weight
+        base              = capacity_provider_strategy.value.base
+      }
+    }
     load_balancer {
       target_group_arn = aws_lb_target_group.slot[each.key].arn
       container_name   = var.service

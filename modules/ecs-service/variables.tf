@@ -29,13 +29,18 @@ variable "version_label" {
 }
 
 variable "desired_count" {
-  description = "Tasks per slot."
+  description = "Tasks per slot; with autoscaling, the count a slot's service starts with."
   type        = number
   default     = 1
+
+  validation {
+    condition     = var.desired_count >= 0 && floor(var.desired_count) == var.desired_count
+    error_message = "desired_count must be a whole number of tasks, 0 or more."
+  }
 }
 
 variable "launch_type" {
-  description = "FARGATE or EC2."
+  description = "FARGATE or EC2: the task definition's compatibility, and how tasks launch unless capacity_provider_strategy is given."
   type        = string
   default     = "FARGATE"
 
