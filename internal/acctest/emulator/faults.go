@@ -65,6 +65,11 @@ type FaultOptions struct {
 	// the client reads instead: how a test simulates an AWS behaviour moto
 	// lacks (see rewrite.go). It applies to excluded requests too.
 	Rewrite func(action string, body []byte) []byte
+	// Refuse, when set, gets every request (excluded ones too) and, where
+	// it returns a message, answers AccessDenied with it instead of
+	// forwarding: how a test simulates an IAM refusal, which moto never
+	// makes (see refuse.go).
+	Refuse func(r *http.Request) string
 }
 
 // ExcludeAppID excludes requests of SDK clients configured with app ID id
@@ -245,6 +250,9 @@ func (p *FaultProxy) decide() (FaultKind, time.Duration, int) {
 
 func (p *FaultProxy) serve(w http.ResponseWriter, r *http.Request) {
 	r = withAction(r)
+	if p.refused(w, r) {
+		return
+	}
 	if p.opts.Exclude != nil && p.opts.Exclude(r) || strings.HasPrefix(r.URL.Path, "/moto-api/") {
 		p.proxy.ServeHTTP(w, r)
 		return

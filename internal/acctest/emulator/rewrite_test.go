@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 )
 
 // Rewrite sees the action of JSON (X-Amz-Target) and query (form Action)
@@ -68,5 +71,38 @@ func TestRewriteChangesAnswers(t *testing.T) {
 	}
 	if strings.Join(actions, " ") != "ListClusters DescribeTargetGroups DescribeTasks" {
 		t.Fatalf("Rewrite saw actions %v", actions)
+	}
+}
+
+// Refuse answers AccessDenied for the refused role only, as STS would, and
+// lets every other call through.
+func TestRefuseAssumeRole(t *testing.T) {
+	var forwarded []string
+	var mu sync.Mutex
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		mu.Lock()
+		forwarded = append(forwarded, r.Form.Get("RoleArn"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprintf(w, `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>AK</AccessKeyId><SecretAccessKey>s</SecretAccessKey>`+
+			`<SessionToken>t</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>`)
+	}))
+	defer backend.Close()
+	refused := "arn:aws:iam::111111111111:role/golive-ledger"
+	p := startProxy(t, backend.URL, FaultOptions{Refuse: RefuseAssumeRole(refused)})
+	client := sts.NewFromConfig(oneAttempt(p.URL))
+	ctx := context.Background()
+	_, err := client.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(refused), RoleSessionName: aws.String("x")})
+	var api smithy.APIError
+	if !errors.As(err, &api) || api.ErrorCode() != "AccessDenied" || !strings.Contains(api.ErrorMessage(), "is not authorized to perform: sts:AssumeRole on resource: "+refused) {
+		t.Fatalf("AssumeRole of the refused role: %v", err)
+	}
+	other := "arn:aws:iam::222222222222:role/deployer"
+	if _, err := client.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(other), RoleSessionName: aws.String("x")}); err != nil {
+		t.Fatalf("AssumeRole of another role: %v", err)
+	}
+	if len(forwarded) != 1 || forwarded[0] != other {
+		t.Fatalf("forwarded %q, want only %s", forwarded, other)
 	}
 }
