@@ -5,31 +5,51 @@ import (
 	"strings"
 )
 
+// The settings whose change can need a new ECS service.
+const (
+	SettingCluster          = "cluster"
+	SettingName             = "name"
+	SettingLaunchType       = "launch type"
+	SettingCapacityProvider = "capacity provider strategy"
+)
+
 // ReplacementReason says why moving a slot's service from the settings old
 // to new needs a new ECS service, or "" when UpdateService changes it in
-// place. ECS cannot move a service to another cluster or rename it, has no
+// place. ReplacementSetting names the setting at fault. ECS cannot move a service to another cluster or rename it, has no
 // launch type in UpdateService, and moves a service from a launch type to a
 // capacity provider strategy but not from a strategy to a launch type or
 // the cluster's default strategy. Every other setting changes in place
 // (task definition, count, network, load balancer, platform version, grace
 // period, execute command, circuit breaker, tags).
 func ReplacementReason(old, new ECSService) string {
+	_, reason := replacement(old, new)
+	return reason
+}
+
+// ReplacementSetting is the setting whose change needs a new ECS service
+// (SettingCluster, ...), "" when none does.
+func ReplacementSetting(old, new ECSService) string {
+	setting, _ := replacement(old, new)
+	return setting
+}
+
+func replacement(old, new ECSService) (setting, reason string) {
 	if clusterName(old.Cluster) != clusterName(new.Cluster) {
-		return fmt.Sprintf("the cluster changes from %s to %s: an ECS service cannot move between clusters", old.Cluster, new.Cluster)
+		return SettingCluster, fmt.Sprintf("the cluster changes from %s to %s: an ECS service cannot move between clusters", old.Cluster, new.Cluster)
 	}
 	if old.Name != new.Name {
-		return fmt.Sprintf("the ECS service name changes from %s to %s: ECS cannot rename a service", old.Name, new.Name)
+		return SettingName, fmt.Sprintf("the ECS service name changes from %s to %s: ECS cannot rename a service", old.Name, new.Name)
 	}
 	toStrategy := new.LaunchType == "" && len(new.CapacityProviders) > 0
 	if old.LaunchType != new.LaunchType && !(old.LaunchType != "" && toStrategy) {
-		return fmt.Sprintf("launch_type changes from %s to %s: UpdateService cannot change a service's launch type",
+		return SettingLaunchType, fmt.Sprintf("launch_type changes from %s to %s: UpdateService cannot change a service's launch type",
 			orDefault(old.LaunchType), orDefault(new.LaunchType))
 	}
 	if len(old.CapacityProviders) > 0 && len(new.CapacityProviders) == 0 {
-		return "capacity_provider_strategy is removed: ECS cannot move a service from a capacity provider strategy " +
+		return SettingCapacityProvider, "capacity_provider_strategy is removed: ECS cannot move a service from a capacity provider strategy " +
 			"to a launch type or the cluster's default strategy in place"
 	}
-	return ""
+	return "", ""
 }
 
 // clusterName is "shop" for arn:aws:ecs:us-east-1:123456789012:cluster/shop

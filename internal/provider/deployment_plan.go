@@ -49,15 +49,22 @@ func (r *deploymentResource) planReplacement(ctx context.Context, plan, state de
 		return
 	}
 	b := blocks[0]
-	reason := ""
+	at, reason := "cluster_arn", ""
 	if b.ClusterARN.IsUnknown() || b.ServiceName.IsUnknown() || b.LaunchType.IsUnknown() || b.CapacityProvider.IsUnknown() {
 		reason = "the cluster, service name or launch type is known only at apply"
 	} else {
 		want := decodeECS(ctx, b, plan.Service.ValueString()+"-"+plan.slotName(), &ok, &resp.Diagnostics)
-		reason = deploy.ReplacementReason(*have, *want)
+		at, reason = replacedAttribute[deploy.ReplacementSetting(*have, *want)], deploy.ReplacementReason(*have, *want)
 	}
 	if reason != "" {
 		tflog.Info(ctx, "golive deployment needs a new ECS service", map[string]any{"reason": reason})
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ecs"))
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ecs").AtListIndex(0).AtName(at))
 	}
+}
+
+// replacedAttribute is the ecs attribute of each setting whose change
+// needs a new ECS service; the plan marks it "forces replacement".
+var replacedAttribute = map[string]string{
+	deploy.SettingCluster: "cluster_arn", deploy.SettingName: "service_name",
+	deploy.SettingLaunchType: "launch_type", deploy.SettingCapacityProvider: "capacity_provider_strategy",
 }
