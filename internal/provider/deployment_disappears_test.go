@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
@@ -80,6 +81,41 @@ func TestAccDeployment_environmentRecordDisappears(t *testing.T) {
 				),
 			},
 			{Config: cfg, PlanOnly: true},
+		},
+	})
+}
+
+// A slot that moves from ECS to Lambda replaces the deployment: the slot's
+// ECS service is deleted with the old one, not left running untracked.
+func TestAccDeployment_ecsToLambdaDeletesService(t *testing.T) {
+	e := newTestEnv(t)
+	f := e.ecsFixture(t)
+	fn, err := emulator.NewLambda(context.Background(), e.cfg, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	onLambda := fmt.Sprintf(`
+resource "golive_deployment" "api_blue" {
+  environment = golive_environment.dev.id
+  service     = "api"
+  version     = "2.0.0"
+  slot        = "blue"
+  lambda {
+    function_name = %q
+    version       = "1"
+  }
+}
+`, fn.Function)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{
+			{Config: e.providerBlock() + devEnv + ecsDeployment(f, "1.0.0", 1, ""), Check: e.checkECSService(f.cluster, "api-blue", f.revs[0])},
+			{
+				Config: e.providerBlock() + devEnv + onLambda,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("golive_deployment.api_blue", plancheck.ResourceActionDestroyBeforeCreate)}},
+				Check: e.checkECSService(f.cluster, "api-blue", ""),
+			},
 		},
 	})
 }

@@ -208,6 +208,9 @@ func decodeECS(ctx context.Context, x ecsModel, defaultName string, ok *bool, di
 		CircuitBreaker: x.CircuitBreaker.IsNull() || x.CircuitBreaker.ValueBool(), PropagateTags: x.PropagateTags.ValueString(),
 	}
 	s.HealthCheckGracePeriod, _ = time.ParseDuration(x.HealthCheckGracePeriod.ValueString())
+	if s.PropagateTags == "" { // state written before the attribute existed
+		s.PropagateTags = "SERVICE"
+	}
 	if lb := decodeList[loadBalancerModel](ctx, x.LoadBalancer, ok, diags); len(lb) > 0 {
 		if !known(lb[0].TargetGroupARN) {
 			*ok = false

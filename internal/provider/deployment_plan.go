@@ -46,6 +46,8 @@ func (r *deploymentResource) planReplacement(ctx context.Context, plan, state de
 	ok := true
 	blocks := decodeList[ecsModel](ctx, plan.ECS, &ok, &resp.Diagnostics)
 	if len(blocks) == 0 {
+		// From ECS to Lambda: the slot's service goes with the old deployment.
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ecs"))
 		return
 	}
 	b := blocks[0]
