@@ -18,4 +18,10 @@ provider "golive" {
 
   ledger_table = "golive-ledger" # created by modules/ledger
   default_tags = { team = "platform" }
+
+  # Only gateway_api traffic splits (Kubernetes) use it, and only when they run.
+  kubernetes {
+    config_path    = "~/.kube/config"
+    config_context = "prod"
+  }
 }

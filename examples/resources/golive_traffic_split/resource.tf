@@ -156,3 +156,34 @@ resource "golive_traffic_split" "web" {
     }
   }
 }
+
+# Kubernetes: the weights of rule 0 of the HTTPRoute shop/storefront, whose
+# backendRefs list both Services (the route itself belongs to the team's
+# Helm chart). The provider's kubernetes block says which cluster.
+resource "golive_traffic_split" "storefront" {
+  environment = "shop/prod"
+  service     = "storefront"
+
+  gateway_api {
+    namespace = "shop"
+    route     = "storefront"
+    rule      = 0
+  }
+
+  destination {
+    name   = "stable"
+    target = "storefront-stable" # a Service in the route's namespace
+    weight = 90
+  }
+  destination {
+    name   = "canary"
+    target = "storefront-canary"
+    weight = 10
+  }
+
+  rollback {
+    http {
+      url = "https://shop.example.com/healthz"
+    }
+  }
+}
