@@ -134,6 +134,20 @@ func deploymentBadInputs() []badInput {
 			attr: `hook\[0\] needs exactly one of http`, fix: `and ecs_task \{ ... \}`},
 		{name: "deployment hook method DELETE", config: deployment(lambdaOK + "  hook {\n    when = \"after_verify\"\n    http {\n      url = \"https://api.example.com/x\"\n      method = \"DELETE\"\n    }\n  }"),
 			attr: `Attribute hook\[0\]\.http\[0\]\.method value`, fix: `must be one of: \["GET" "POST" "PUT"\]`},
+		{name: "deployment ECS launch type and capacity provider strategy", config: deployment(ecsBlock("    launch_type = \"FARGATE\"\n    capacity_provider_strategy {\n      capacity_provider = \"FARGATE_SPOT\"\n    }\n")),
+			attr: `ecs\[0\]\.capacity_provider_strategy\[0\]`, fix: `cannot be specified when .*ecs\[0\]\.launch_type`},
+		{name: "deployment ECS capacity provider weight 2000", config: deployment(ecsBlock("    capacity_provider_strategy {\n      capacity_provider = \"FARGATE_SPOT\"\n      weight = 2000\n    }\n")),
+			attr: `Attribute ecs\[0\]\.capacity_provider_strategy\[0\]\.weight value`, fix: `must be between 0 and 1000`},
+		{name: "deployment ECS grace period without load balancer", config: deployment(ecsBlock("    health_check_grace_period = \"60s\"\n")),
+			attr: `ecs\[0\]\.health_check_grace_period`, fix: `"ecs\[0\]\.load_balancer" must be specified`},
+		{name: "deployment ECS grace period that is no duration", config: deployment(ecsBlock("    health_check_grace_period = \"soon\"\n")),
+			attr: `ecs\[0\]\.health_check_grace_period`, fix: `duration`},
+		{name: "deployment ECS propagate_tags ALL", config: deployment(ecsBlock("    propagate_tags = \"ALL\"\n")),
+			attr: `Attribute ecs\[0\]\.propagate_tags value`, fix: `must be one of: \["SERVICE" "TASK_DEFINITION" "NONE"\]`},
+		{name: "deployment ECS platform version 1.4", config: deployment(ecsBlock("    platform_version = \"1.4\"\n")),
+			attr: `Attribute ecs\[0\]\.platform_version`, fix: `must be LATEST or a version such as 1.4.0`},
+		{name: "deployment verify target health timeout of 3h", config: deployment(ecsBlock("") + "  verify {\n    target_health = true\n    target_health_timeout = \"3h\"\n  }"),
+			attr: `verify\[0\]\.target_health_timeout: 3h`, fix: `is outside 1s to 2h0m0s`},
 	}
 }
 
