@@ -39,7 +39,7 @@ type badInput struct {
 func badInputs(e *testEnv) []badInput {
 	var all []badInput
 	for _, group := range [][]badInput{
-		providerBadInputs(e), environmentBadInputs(), deploymentBadInputs(), splitBadInputs(), metricBadInputs(), dataSourceBadInputs(),
+		providerBadInputs(e), accountBadInputs(e), environmentBadInputs(), deploymentBadInputs(), splitBadInputs(), metricBadInputs(), dataSourceBadInputs(),
 		gatewayAPIBadInputs(e),
 	} {
 		all = append(all, group...)

@@ -100,7 +100,7 @@ func (d *environmentDataSource) Read(ctx context.Context, req datasource.ReadReq
 	summary := fmt.Sprintf("reading golive environment (%s)", id)
 	rec, err := d.data.ledger.GetEnvironment(ctx, id)
 	if errors.Is(err, ledger.ErrNotFound) {
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("environment %s is not in the golive ledger table %s: check the id, the provider's region and ledger_table", id, d.data.ledger.Table()))
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("environment %s is not in the golive ledger table %s: check the id and where the provider looks for the ledger (its ledger block: table, region, assume_role)", id, d.data.ledger.Table()))
 		return
 	}
 	if err != nil {

@@ -63,12 +63,15 @@ type providerData struct {
 type providerModel struct {
 	Region      types.String      `tfsdk:"region"`
 	Profile     types.String      `tfsdk:"profile"`
-	LedgerTable types.String      `tfsdk:"ledger_table"`
+	LedgerTable types.String      `tfsdk:"ledger_table"` // deprecated: ledger { table }
 	DefaultTags types.Map         `tfsdk:"default_tags"`
 	MaxRetries  types.Int64       `tfsdk:"max_retries"`
 	AssumeRole  []assumeRoleModel `tfsdk:"assume_role"`
 	Endpoints   types.List        `tfsdk:"endpoints"` // one object, an attribute per awsclient.Services
 	Kubernetes  []kubernetesModel `tfsdk:"kubernetes"`
+	Allowed     types.Set         `tfsdk:"allowed_account_ids"`   // provider_accounts.go
+	Forbidden   types.Set         `tfsdk:"forbidden_account_ids"` // provider_accounts.go
+	Ledger      []ledgerModel     `tfsdk:"ledger"`                // provider_ledger.go
 }
 
 type assumeRoleModel struct {
@@ -124,11 +127,9 @@ func (p *goliveProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 				MarkdownDescription: "Shared configuration profile. Unset: `AWS_PROFILE`, then `default`.",
 			},
-			"ledger_table": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "DynamoDB table of the golive ledger (records, events and locks). Default `" + ledger.DefaultTable + "`; `modules/ledger` creates it.",
-				Validators:          []validator.String{stringvalidator.LengthBetween(3, 255), stringvalidator.RegexMatches(tableNamePattern, "must be 3-255 letters, digits, '_', '-' or '.'")},
-			},
+			"ledger_table":          ledgerTableAttribute(),
+			"allowed_account_ids":   accountIDsAttribute("allowed_account_ids", "forbidden_account_ids"),
+			"forbidden_account_ids": accountIDsAttribute("forbidden_account_ids", "allowed_account_ids"),
 			"default_tags": schema.MapAttribute{
 				ElementType:         types.StringType,
 				Optional:            true,
@@ -142,24 +143,10 @@ func (p *goliveProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"assume_role": schema.ListNestedBlock{
-				MarkdownDescription: "Assume this IAM role (sts:AssumeRole) on top of the base credentials.",
-				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
-				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-					"role_arn": schema.StringAttribute{
-						Required: true, MarkdownDescription: "ARN of the role to assume.",
-						Validators: []validator.String{stringvalidator.RegexMatches(roleARNPattern, "must be an IAM role ARN such as arn:aws:iam::111111111111:role/deployer")},
-					},
-					"session_name": schema.StringAttribute{Optional: true, MarkdownDescription: "Session name, visible in CloudTrail and as the ledger's actor. Default `golive`.",
-						Validators: []validator.String{stringvalidator.RegexMatches(sessionNamePattern, "must be 2-64 letters, digits or any of +=,.@-")}},
-					"external_id": schema.StringAttribute{Optional: true, MarkdownDescription: "External ID the role's trust policy requires.",
-						Validators: []validator.String{stringvalidator.LengthBetween(2, 1224), stringvalidator.RegexMatches(externalIDPattern, "must be 2-1224 letters, digits or any of +=,.@:/-")}},
-					"duration": schema.StringAttribute{
-						Optional: true, MarkdownDescription: "Session duration as a Go duration, e.g. `1h`. Default 15m.",
-						Validators: []validator.String{durationString(15*time.Minute, 12*time.Hour)},
-					},
-				}},
-			},
+			"assume_role": assumeRoleBlock("Assume this IAM role (sts:AssumeRole) on top of the base credentials. The result is the workload credentials: "+
+				"golive makes every AWS call with them but the ledger's (see `ledger`), and their caller identity is the ledger's actor.",
+				"visible in CloudTrail and in the ledger's actor", 12*time.Hour),
+			"ledger": ledgerBlock(),
 			"endpoints": schema.ListNestedBlock{
 				MarkdownDescription: "Per-service endpoint URLs.",
 				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
@@ -184,25 +171,19 @@ func (p *goliveProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		Endpoints:   endpointURLs(m.Endpoints),
 	}
 	if len(m.AssumeRole) == 1 {
-		ar := m.AssumeRole[0]
-		cfg.AssumeRole = &awsclient.AssumeRole{
-			RoleARN: ar.RoleARN.ValueString(), SessionName: ar.SessionName.ValueString(), ExternalID: ar.ExternalID.ValueString(),
-		}
-		if d := ar.Duration.ValueString(); d != "" {
-			cfg.AssumeRole.Duration, _ = time.ParseDuration(d) // validated by the schema
-		}
+		cfg.AssumeRole = m.AssumeRole[0].hop("the provider's assume_role")
 	}
 	clients, err := awsclient.New(ctx, cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("configuring the golive provider", err.Error())
 		return
 	}
+	checkAccount(ctx, m, clients, &resp.Diagnostics)
+	l := openLedger(m, clients, &resp.Diagnostics)
 	tags := stringMap(ctx, m.DefaultTags, &resp.Diagnostics)
-	table := m.LedgerTable.ValueString()
-	if table == "" {
-		table = ledger.DefaultTable
+	if resp.Diagnostics.HasError() {
+		return
 	}
-	l := ledger.New(clients.DynamoDB(), table, clients.Region())
 	data := &providerData{
 		aws:         clients,
 		ledger:      l,
