@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 
@@ -44,14 +45,20 @@ var scenarioMinimum = []string{
 // verified by target health, an alarm and HTTP; a Lambda deployment; canary
 // cutovers on an ALB listener, a Lambda alias it creates and Route 53
 // records with rollback gates; every data source; then updates and destroy —
-// with the emulator's recorder on, and checks that docs/iam-policy.json
-// grants every action the provider called.
+// with the emulator's recorder on, and checks that the policies grant every
+// action the provider called, per client: the provider reaches the ledger
+// through a role of its own (ledger { assume_role }), so the ledger's calls
+// are signed with other credentials than the workload's; those must be
+// granted by docs/iam-policy-ledger.json, the rest by
+// docs/iam-policy-workload.json.
 //
 // Not parallel: the window then holds only this test's calls, and the app
 // ID filter leaves out the test's own set-up and checks.
 func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
-	allowed := loadPolicy(t)
+	workload, ledgerPolicy := loadPolicy(t, workloadPolicyFile), loadPolicy(t, ledgerPolicyFile)
 	e := newTestEnv(t)
+	// The ledger role, in the test's own account, where its table is.
+	ledgerRole := e.providerBlock(fmt.Sprintf("  ledger {\n    assume_role {\n      role_arn = \"arn:aws:iam::%s:role/golive-ledger\"\n    }\n  }", e.account))
 	ctx := context.Background()
 	f := e.ecsFixture(t)
 	lb := e.alb(t)
@@ -92,7 +99,7 @@ func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
 			e.checkECSService(f.cluster, "api-blue", ""), e.checkECSService(f.cluster, "api-green", ""), e.checkEnvironmentGone("shop/dev")),
 		Steps: []resource.TestStep{
 			{
-				Config:          e.providerBlock() + testConfig(t, "main.tf"),
+				Config:          ledgerRole + testConfig(t, "main.tf"),
 				ConfigVariables: scenarioVariables(f, lb, fn.Function, zone, topic, bus.BusARN, srv.URL, 1),
 				Check: resource.ComposeTestCheckFunc(
 					e.checkECSService(f.cluster, "api-green", f.revs[1]), e.checkListener(lb, 100, 0),
@@ -101,7 +108,7 @@ func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
 				),
 			},
 			{
-				Config:          e.providerBlock() + testConfig(t, "main.tf"),
+				Config:          ledgerRole + testConfig(t, "main.tf"),
 				ConfigVariables: scenarioVariables(f, lb, fn.Function, zone, topic, bus.BusARN, srv.URL, 2),
 				Check: resource.ComposeTestCheckFunc(
 					e.checkECSService(f.cluster, "api-green", f.revs[2]), e.checkListener(lb, 0, 100),
@@ -117,9 +124,11 @@ func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	recorded := map[string]int{}
+	byKey := map[string][]emulator.Call{}
 	for _, c := range calls {
 		if c.AppID() == "golive-"+scenarioApp {
 			recorded[c.String()]++
+			byKey[c.AccessKey] = append(byKey[c.AccessKey], c)
 		}
 	}
 	for _, a := range scenarioMinimum {
@@ -127,12 +136,38 @@ func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
 			t.Errorf("the scenario never called %s: it no longer exercises that part of the policy (recorded %v)", a, recorded)
 		}
 	}
+	// Credentials that signed a DynamoDB call are the ledger role's: they
+	// must sign nothing else, and the ledger policy must grant what they
+	// signed. All other calls are the workload's (or the base credentials'
+	// sts:AssumeRole of the workload role).
+	ledgerCalls, reported := 0, map[string]bool{}
+	for key, signed := range byKey {
+		isLedger := slices.ContainsFunc(signed, func(c emulator.Call) bool { return c.Service == "dynamodb" })
+		for _, c := range signed {
+			a := c.String()
+			switch {
+			case isLedger && c.Service != "dynamodb":
+				t.Errorf("the ledger role's credentials (%s) also signed %s: only the ledger's calls may use them", key, a)
+			case isLedger:
+				ledgerCalls++
+				if _, ok := ledgerPolicy[a]; !ok && notThisPolicy[a] == "" && !reported[a] {
+					reported[a] = true
+					t.Errorf("the ledger client called %s but %s does not grant it", a, ledgerPolicyFile)
+				}
+			default:
+				if _, ok := workload[a]; !ok && notThisPolicy[a] == "" && !reported[a] {
+					reported[a] = true
+					t.Errorf("the provider called %s but %s does not grant it", a, workloadPolicyFile)
+				}
+			}
+		}
+	}
+	if ledgerCalls == 0 {
+		t.Error("no call was signed with the ledger role's credentials")
+	}
 	var names []string
 	for a, n := range recorded {
 		names = append(names, fmt.Sprintf("%s×%d", a, n))
-		if _, ok := allowed[a]; !ok && notThisPolicy[a] == "" {
-			t.Errorf("the provider called %s (%d times) but %s does not grant it", a, n, policyFile)
-		}
 	}
 	sort.Strings(names)
 	t.Logf("%d distinct actions recorded: %v", len(recorded), names)

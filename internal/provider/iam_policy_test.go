@@ -6,21 +6,35 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 )
 
-// policyFile is the least-privilege IAM policy the provider needs, as users
-// attach it to the role golive runs as.
-const policyFile = "../../docs/iam-policy.json"
+// The least-privilege IAM policies the provider needs: the workload policy,
+// for the role golive runs as (every call but the ledger's), and the ledger
+// policy, for the role that reaches the ledger table (the same role when
+// the ledger is beside the workload; modules/ledger's role when it lives in
+// an account of its own).
+const (
+	workloadPolicyFile = "../../docs/iam-policy-workload.json"
+	ledgerPolicyFile   = "../../docs/iam-policy-ledger.json"
+)
+
+// ledgerSource is where the ledger client's calls are made: every SDK call
+// in it belongs to the ledger policy, every other to the workload policy.
+const ledgerSource = "../ledger/"
 
 // permissionOnly are actions in the policy that no API call of golive names
 // but that AWS checks when golive calls another action.
 var permissionOnly = map[string]string{
+	"sts:AssumeRole":               "the ledger role, assumed with the workload credentials (stscreds in awsclient.ForLedger)",
 	"ssm:AddTagsToResource":        "ssm:PutParameter with Tags (default_tags on new parameters)",
 	"ecs:TagResource":              "ecs:CreateService with Tags (the golive:deployment ownership tag and default_tags of slot services)",
 	"elasticloadbalancing:AddTags": "elasticloadbalancing:CreateRule with Tags (listener rules a split creates)",
@@ -30,9 +44,6 @@ var permissionOnly = map[string]string{
 // notThisPolicy are calls golive makes that the policy does not grant, and
 // why.
 var notThisPolicy = map[string]string{
-	// The assume_role hop is made with the base credentials before the role
-	// exists for golive: their own policy needs sts:AssumeRole on the role.
-	"sts:AssumeRole": "the base credentials' policy grants it on the deploy role",
 	// The on-call command (cmd/golive) reads and writes the ledger with the
 	// operator's credentials; the provider never calls these (checked below).
 	"dynamodb:TransactWriteItems": "golive unlock (ledger.BreakLock); AWS checks its items as dynamodb:DeleteItem and dynamodb:PutItem",
@@ -73,9 +84,9 @@ func (s *stringOrList) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// loadPolicy returns the allowed actions of the policy, each with the Sid of
-// its statement.
-func loadPolicy(t *testing.T) map[string]string {
+// loadPolicy returns the allowed actions of a policy file, each with the Sid
+// of its statement.
+func loadPolicy(t *testing.T, policyFile string) map[string]string {
 	t.Helper()
 	raw, err := os.ReadFile(policyFile)
 	if err != nil {
@@ -108,11 +119,11 @@ func loadPolicy(t *testing.T) map[string]string {
 
 // sourceActions scans the provider's Go code (internal/, without tests, the
 // emulator and the demo) for the request types of AWS SDK operations, e.g.
-// &ssm.PutParameterInput{}, and returns the actions with a file that uses
-// each.
-func sourceActions(t *testing.T) map[string]string {
+// &ssm.PutParameterInput{}, and returns the actions with the files that
+// use each.
+func sourceActions(t *testing.T) map[string][]string {
 	t.Helper()
-	found := map[string]string{}
+	found := map[string][]string{}
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -150,7 +161,10 @@ func sourceActions(t *testing.T) map[string]string {
 				return true
 			}
 			if op, ok := strings.CutSuffix(sel.Sel.Name, "Input"); ok && op != "" {
-				found[imports[pkg.Name]+":"+op] = filepath.ToSlash(path)
+				action, file := imports[pkg.Name]+":"+op, filepath.ToSlash(path)
+				if !slices.Contains(found[action], file) {
+					found[action] = append(found[action], file)
+				}
 			}
 			return true
 		})
@@ -162,18 +176,19 @@ func sourceActions(t *testing.T) map[string]string {
 	return found
 }
 
-// TestIAMPolicy_coversSourceCalls compares the policy with the operations
-// the provider's code can call: each must be granted (or be listed in
-// notThisPolicy), and the policy must grant nothing else but the
-// permission-only actions those calls need.
+// TestIAMPolicy_coversSourceCalls compares the policies with the operations
+// the provider's code can call, per client: the ledger's calls (internal/ledger)
+// must be granted by the ledger policy, every other call by the workload
+// policy (or be listed in notThisPolicy); and neither policy may grant
+// anything else but the permission-only actions those calls need.
 func TestIAMPolicy_coversSourceCalls(t *testing.T) {
-	allowed := loadPolicy(t)
+	policies := map[string]map[string]string{workloadPolicyFile: loadPolicy(t, workloadPolicyFile), ledgerPolicyFile: loadPolicy(t, ledgerPolicyFile)}
 	src := sourceActions(t)
 	// ledger.CreateTable (and its waiter's DescribeTable) set up tests and
 	// the demo; modules/ledger creates the table for users. The provider
 	// must not call it.
 	for _, a := range []string{"dynamodb:CreateTable", "dynamodb:DescribeTable"} {
-		if src[a] != "../ledger/ledger.go" {
+		if len(src[a]) != 1 || src[a][0] != "../ledger/ledger.go" {
 			t.Errorf("%s is used in %q; expected only ledger.CreateTable: review the policy", a, src[a])
 		}
 		delete(src, a)
@@ -187,24 +202,35 @@ func TestIAMPolicy_coversSourceCalls(t *testing.T) {
 		}
 	}
 	if len(src) < 30 {
-		t.Fatalf("the source scan found only %d actions: %v", len(src), sortedKeys(src))
+		t.Fatalf("the source scan found only %d actions: %v", len(src), slices.Sorted(maps.Keys(src)))
 	}
-	for a, file := range src {
-		if _, ok := allowed[a]; !ok && notThisPolicy[a] == "" {
-			t.Errorf("%s (called in %s) is not in %s", a, file, policyFile)
+	called := map[string]map[string]bool{workloadPolicyFile: {}, ledgerPolicyFile: {}}
+	for a, files := range src {
+		for _, file := range files {
+			policy := workloadPolicyFile
+			if strings.HasPrefix(file, ledgerSource) {
+				policy = ledgerPolicyFile
+			}
+			called[policy][a] = true
+			if _, ok := policies[policy][a]; !ok && notThisPolicy[a] == "" {
+				t.Errorf("%s (called in %s) is not in %s", a, file, policy)
+			}
 		}
 	}
-	for a, sid := range allowed {
-		if _, ok := src[a]; !ok && permissionOnly[a] == "" {
-			t.Errorf("%s (statement %s) is granted but no code calls it: remove it, or list in permissionOnly the call that needs it", a, sid)
+	for policy, allowed := range policies {
+		for a, sid := range allowed {
+			if !called[policy][a] && permissionOnly[a] == "" {
+				t.Errorf("%s (statement %s of %s) is granted but no code of that client calls it: remove it, or list in permissionOnly the call that needs it", a, sid, policy)
+			}
 		}
 	}
 	for a := range permissionOnly {
-		if _, ok := allowed[a]; !ok {
-			t.Errorf("%s is needed by %s but not granted", a, permissionOnly[a])
+		if _, ok := policies[workloadPolicyFile][a]; !ok {
+			t.Errorf("%s is needed by %s but not granted by %s", a, permissionOnly[a], workloadPolicyFile)
 		}
 	}
-	t.Logf("%d actions granted; the code calls %d operations", len(allowed), len(src))
+	t.Logf("%d actions granted to the workload, %d to the ledger; the code calls %d operations",
+		len(policies[workloadPolicyFile]), len(policies[ledgerPolicyFile]), len(src))
 }
 
 // grepProvider lists the non-test files of this package containing s.
@@ -229,4 +255,28 @@ func grepProvider(t *testing.T, s string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestIAMPolicy_ledgerModuleRole checks that the role modules/ledger
+// creates for other accounts may call exactly what the ledger policy
+// grants.
+func TestIAMPolicy_ledgerModuleRole(t *testing.T) {
+	const roleFile = "../../modules/ledger/role.tf"
+	raw, err := os.ReadFile(roleFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*ledger_actions\s*=\s*\[([^\]]*)\]`).FindSubmatch(raw)
+	if m == nil {
+		t.Fatalf("%s: no ledger_actions list", roleFile)
+	}
+	var module []string
+	for _, q := range regexp.MustCompile(`"([^"]+)"`).FindAllSubmatch(m[1], -1) {
+		module = append(module, string(q[1]))
+	}
+	slices.Sort(module)
+	policy := slices.Sorted(maps.Keys(loadPolicy(t, ledgerPolicyFile)))
+	if !slices.Equal(module, policy) {
+		t.Errorf("the ledger role of %s may call %v, but %s grants %v", roleFile, module, ledgerPolicyFile, policy)
+	}
 }
