@@ -9,6 +9,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -16,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/kubeapi"
@@ -375,6 +381,100 @@ func TestAccTrafficSplit_gatewayAPIServiceNotInRoute(t *testing.T) {
 				Config:      g.provider() + splitEnv + strings.Replace(g.resource(90, 10, ""), "golive_environment.prod.id", `"shop/prod"`, 1),
 				PlanOnly:    true,
 				ExpectError: errorPattern(`destination "canary" is to get 10% but Service "web-canary" is not a backendRef of HTTPRoute ` + g.ns + `/web rule 0: add it to the route`),
+			},
+		},
+	})
+}
+
+// putServiceMetric publishes one sample of a per-Service metric, as an
+// exporter of the cluster's metrics to CloudWatch would.
+func (g *gatewayEnv) putServiceMetric(t *testing.T, service string, at time.Time, v float64) {
+	t.Helper()
+	_, err := g.cloudwatch().PutMetricData(context.Background(), &cloudwatch.PutMetricDataInput{
+		Namespace: aws.String("Shop/Web"),
+		MetricData: []cwtypes.MetricDatum{{MetricName: aws.String("ErrorRate"), Timestamp: aws.Time(at), Value: aws.Float64(v),
+			Dimensions: []cwtypes.Dimension{{Name: aws.String("Service"), Value: aws.String(service)}}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// whenCanaryAt calls f once the route gives web-canary weight, polling
+// with a client of its own for at most a minute.
+func (g *gatewayEnv) whenCanaryAt(weight int32, f func()) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		obj, err := g.kube.Dynamic(g.t).Resource(kubeapi.HTTPRoutes).Namespace(g.ns).Get(context.Background(), "web", metav1.GetOptions{})
+		if err != nil {
+			continue
+		}
+		refs, _, _ := unstructured.NestedSlice(obj.Object, "spec", "rules")
+		if len(refs) == 0 {
+			continue
+		}
+		backends, _, _ := unstructured.NestedSlice(refs[0].(map[string]any), "backendRefs")
+		for _, b := range backends {
+			if m := b.(map[string]any); m["name"] == "web-canary" && m["weight"] == int64(weight) {
+				f()
+				return
+			}
+		}
+	}
+}
+
+// A metric gate on the canary Service's error rate rolls the route back
+// when the rate rises during a bake.
+func TestAccTrafficSplit_gatewayAPIMetricGateRollsBack(t *testing.T) {
+	g := newGatewayEnv(t, 100, 0)
+	now := time.Now().UTC()
+	for i := range 3 {
+		g.putServiceMetric(t, "web-canary", now.Add(-time.Duration(i)*time.Minute), 0)
+	}
+	gated := `
+  strategy {
+    canary {
+      steps = [10, 50]
+      bake  = "6s"
+    }
+  }
+  rollback {
+    poll_interval = "1s"
+    metric {
+      name = "canary-error-rate"
+      query {
+        id          = "rate"
+        namespace   = "Shop/Web"
+        metric_name = "ErrorRate"
+        dimensions  = { Service = "web-canary" }
+        stat        = "Maximum"
+      }
+      value  = "rate"
+      period = "1m"
+      window = "5m"
+      max    = 5
+    }
+  }
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{
+			{Config: g.split(100, 0, gated)},
+			{
+				// The canary starts failing once step 1 (10%) is live.
+				PreConfig:   func() { go g.whenCanaryAt(10, func() { g.putServiceMetric(t, "web-canary", time.Now().UTC(), 40) }) },
+				Config:      g.split(0, 100, gated),
+				ExpectError: errorPattern(`shifting traffic for shop/prod/web at step 1 of 3: metric "canary-error-rate": rate = 40, above max 5.*traffic rolled back to canary=0 stable=100`),
+			},
+			{
+				PreConfig: func() {
+					mustPass(t, resource.ComposeTestCheckFunc(
+						g.checkRoute(100, 0),
+						g.checkEventKinds("shop/prod", "web", []string{ledger.KindRolledBack, ledger.KindTrafficStep, ledger.KindCutoverStarted}),
+					))
+				},
+				Config:             g.split(0, 100, gated),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
 			},
 		},
 	})

@@ -100,7 +100,7 @@ var splitBadInput = []struct{ name, body, want string }{
     name    = "api.example.com"
     type    = "CNAME"
   }` + dest("blue", "blue.example.com", 100), `The argument "ttl" is required`},
-	{"no router", dest("blue", tgA, 100), `needs exactly one of the blocks alb, lambda_alias and route53; this one has 0`},
+	{"no router", dest("blue", tgA, 100), `needs exactly one of the blocks alb, lambda_alias, route53 and gateway_api; this one has 0`},
 	{"two routers", albBlock + `
   lambda_alias {
     function_name = "api"
