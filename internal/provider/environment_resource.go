@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -134,7 +132,7 @@ func (r *environmentResource) Schema(ctx context.Context, _ resource.SchemaReque
 				NestedObject:        schema.NestedBlockObject{Attributes: notifyAttributes()},
 			},
 			"override": overrideBlock("Lets a change of `variables` or secrets through a freeze or outside the deploy window. The reason and the caller are recorded in the ledger."),
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": environmentTimeouts.block(ctx),
 		},
 	}
 }
@@ -154,8 +152,6 @@ func (r *environmentResource) Configure(_ context.Context, req resource.Configur
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-const defaultTimeout = 20 * time.Minute
-
 func (r *environmentResource) store(m environmentModel) *envconfig.Store {
 	return envconfig.New(r.data.aws.SSM(), m.Application.ValueString(), m.Name.ValueString(), r.data.defaultTags)
 }
@@ -168,7 +164,7 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultTimeout)
+	timeout, d := plan.Timeouts.Create(ctx, environmentTimeouts.create)
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -229,7 +225,7 @@ func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := state.Timeouts.Read(ctx, defaultTimeout)
+	timeout, d := state.Timeouts.Read(ctx, environmentTimeouts.read)
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -266,7 +262,7 @@ func (r *environmentResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultTimeout)
+	timeout, d := plan.Timeouts.Update(ctx, environmentTimeouts.update)
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -328,7 +324,7 @@ func (r *environmentResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultTimeout)
+	timeout, d := state.Timeouts.Delete(ctx, environmentTimeouts.delete)
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -58,7 +58,14 @@ func (ar assumeRoleModel) known() bool {
 	return true
 }
 
-// shortDuration writes 12h for 12h0m0s.
+// shortDuration writes 12h for 12h0m0s and 1h30m for 1h30m0s.
 func shortDuration(d time.Duration) string {
-	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -231,6 +231,7 @@ func (r *trafficSplitResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.Cutover = types.StringValue(cutover)
 		plan.LiveWeights = weightsValue(c.declared())
 	}
+	warnCutoverOutlastsTimeout(ctx, plan, c, state == nil, steps, stepsKnown, &resp.Diagnostics)
 	if stepsKnown && len(steps) > 0 {
 		r.checkGatewayBackends(ctx, c, &resp.Diagnostics)
 		env, err := r.data.ledger.GetEnvironment(ctx, c.env)
