@@ -46,6 +46,18 @@ type WindowRecord struct {
 	Start    string   `dynamodbav:"start"`
 	End      string   `dynamodbav:"end"`
 	Timezone string   `dynamodbav:"timezone"`
+	// Enforce is when a release outside the window is refused: "plan" or
+	// "apply". Records written before the setting existed have none.
+	Enforce string `dynamodbav:"enforce,omitempty"`
+}
+
+// EnforcedAt is when the window refuses: Enforce, or "plan" for a record
+// without it.
+func (w WindowRecord) EnforcedAt() string {
+	if w.Enforce == "" {
+		return "plan"
+	}
+	return w.Enforce
 }
 
 // NotifyRecord says where the environment's events are announced.

@@ -51,7 +51,31 @@ type DeployWindow struct {
 	Start    int // minutes after midnight
 	End      int
 	Location *time.Location
+	// Enforce is when a release outside the window is refused: EnforcePlan
+	// (also "") or EnforceApply.
+	Enforce string
 }
+
+// When a deploy window refuses a release outside it.
+const (
+	// EnforcePlan refuses it at plan, and again at apply.
+	EnforcePlan = "plan"
+	// EnforceApply plans it with a warning, so that a release can be
+	// reviewed outside the window, and refuses it at apply.
+	EnforceApply = "apply"
+)
+
+// EnforceModes are the values of a deploy window's enforce setting.
+var EnforceModes = []string{EnforcePlan, EnforceApply}
+
+// Stage is when a release rule is checked: when the release is planned,
+// and again when it is applied.
+type Stage int
+
+const (
+	AtPlan Stage = iota
+	AtApply
+)
 
 // FieldError is a problem with one field of a block.
 type FieldError struct {
@@ -168,12 +192,18 @@ func (w DeployWindow) String() string {
 // Violation says why a release may not happen now.
 type Violation struct {
 	Reason string
+	// Deferred: the release is outside a window enforced at apply only and
+	// is being planned. The plan goes ahead (with a warning); the apply is
+	// judged again.
+	Deferred bool
 }
 
 func (v *Violation) Error() string { return v.Reason }
 
-// CheckSchedule returns the first rule that forbids a release at now, or nil.
-func CheckSchedule(now time.Time, freezes []Freeze, window *DeployWindow) *Violation {
+// CheckSchedule returns the first rule that forbids a release at now, or
+// nil. Freezes forbid at every stage; a window forbids at plan only when it
+// is enforced at plan.
+func CheckSchedule(now time.Time, stage Stage, freezes []Freeze, window *DeployWindow) *Violation {
 	for _, f := range freezes {
 		if f.Active(now) {
 			return &Violation{Reason: fmt.Sprintf("inside freeze window %s", f)}
@@ -182,7 +212,8 @@ func CheckSchedule(now time.Time, freezes []Freeze, window *DeployWindow) *Viola
 	if window != nil && !window.Open(now) {
 		lt := now.In(window.Location)
 		return &Violation{Reason: fmt.Sprintf("outside the deploy window %s (it is %s %s there now)",
-			window, lt.Weekday().String()[:3], lt.Format("15:04"))}
+			window, lt.Weekday().String()[:3], lt.Format("15:04")),
+			Deferred: stage == AtPlan && window.Enforce == EnforceApply}
 	}
 	return nil
 }

@@ -598,7 +598,7 @@ func TestCheckSchedule(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v := CheckSchedule(mustRFC3339(t, tc.now), tc.freezes, tc.window)
+			v := CheckSchedule(mustRFC3339(t, tc.now), AtPlan, tc.freezes, tc.window)
 			if tc.want == "" {
 				if v != nil {
 					t.Fatalf("CheckSchedule = %q, want nil", v.Reason)
@@ -613,6 +613,52 @@ func TestCheckSchedule(t *testing.T) {
 			}
 			if v.Error() != v.Reason {
 				t.Errorf("Error() = %q, want %q", v.Error(), v.Reason)
+			}
+		})
+	}
+}
+
+// A window enforced at apply lets a release outside it be planned (deferred,
+// so the plan warns) and refuses it at apply; one enforced at plan (or with
+// no setting, as records written before the setting) refuses at both.
+// Freezes refuse at both whatever the window says.
+func TestCheckScheduleEnforcement(t *testing.T) {
+	holiday, err := ParseFreeze("2026-12-24T00:00:00Z", "2026-12-27T00:00:00Z", "holiday freeze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	window := func(enforce string) *DeployWindow {
+		w := mustWindow(t, []string{"Mon", "Tue", "Wed", "Thu", "Fri"}, "09:00", "17:00", "UTC")
+		w.Enforce = enforce
+		return &w
+	}
+	const saturday, tuesday, christmas = "2026-12-05T10:00:00Z", "2026-12-01T10:00:00Z", "2026-12-25T10:00:00Z"
+	for _, tc := range []struct {
+		name     string
+		now      string
+		stage    Stage
+		freezes  []Freeze
+		window   *DeployWindow
+		violated bool
+		deferred bool
+	}{
+		{name: "apply-enforced window, outside, at plan", now: saturday, stage: AtPlan, window: window(EnforceApply), violated: true, deferred: true},
+		{name: "apply-enforced window, outside, at apply", now: saturday, stage: AtApply, window: window(EnforceApply), violated: true},
+		{name: "apply-enforced window, inside, at plan", now: tuesday, stage: AtPlan, window: window(EnforceApply)},
+		{name: "apply-enforced window, inside, at apply", now: tuesday, stage: AtApply, window: window(EnforceApply)},
+		{name: "plan-enforced window, outside, at plan", now: saturday, stage: AtPlan, window: window(EnforcePlan), violated: true},
+		{name: "plan-enforced window, outside, at apply", now: saturday, stage: AtApply, window: window(EnforcePlan), violated: true},
+		{name: "no setting, outside, at plan", now: saturday, stage: AtPlan, window: window(""), violated: true},
+		{name: "freeze with an apply-enforced window, at plan", now: christmas, stage: AtPlan, freezes: []Freeze{holiday}, window: window(EnforceApply), violated: true},
+		{name: "freeze with an apply-enforced window, at apply", now: christmas, stage: AtApply, freezes: []Freeze{holiday}, window: window(EnforceApply), violated: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := CheckSchedule(mustRFC3339(t, tc.now), tc.stage, tc.freezes, tc.window)
+			if (v != nil) != tc.violated {
+				t.Fatalf("CheckSchedule = %v, want violated %v", v, tc.violated)
+			}
+			if v != nil && v.Deferred != tc.deferred {
+				t.Errorf("Deferred = %v, want %v (%s)", v.Deferred, tc.deferred, v.Reason)
 			}
 		})
 	}

@@ -47,6 +47,8 @@ func environmentBadInputs() []badInput {
 			attr: `deploy_window\.start: "9am"`, fix: `is not a time of day in HH:MM \(24-hour\)`},
 		{name: "environment deploy_window hour 25", config: env(window(`["Mon"]`, "09:00", "25:00", "")),
 			attr: `deploy_window\.end: "25:00"`, fix: `is not a time of day in HH:MM \(24-hour\)`},
+		{name: "environment deploy_window enforce at review", config: env("  deploy_window {\n    days = [\"Mon\"]\n    start = \"09:00\"\n    end = \"16:00\"\n    enforce = \"review\"\n  }"),
+			attr: `Attribute deploy_window\[0\]\.enforce value`, fix: `must be one of: \["plan" "apply"\]`},
 		{name: "environment deploy_window unknown time zone", config: env(window(`["Mon"]`, "09:00", "16:00", "Mars/Olympus")),
 			attr: `deploy_window\.timezone: "Mars/Olympus"`, fix: `is not an IANA time zone such as Europe/Berlin`},
 		{name: "environment notify with an SQS ARN", config: env(`  notify { sns_topic_arn = "arn:aws:sqs:us-east-1:123456789012:deploys" }`),

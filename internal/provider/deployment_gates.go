@@ -17,8 +17,8 @@ type overrideUse struct{ gate, reason string }
 
 // checkDeploymentGates runs the promotion, parity and schedule gates of a
 // deployment of service@version into env. It is called at plan and again at
-// apply. It returns the environment record and the overrides used.
-func (r *deploymentResource) checkDeploymentGates(ctx context.Context, c deployConfig, diags *diagnostics) (*ledger.Environment, []overrideUse) {
+// apply (stage). It returns the environment record and the overrides used.
+func (r *deploymentResource) checkDeploymentGates(ctx context.Context, stage policy.Stage, c deployConfig, diags *diagnostics) (*ledger.Environment, []overrideUse) {
 	env, err := r.data.ledger.GetEnvironment(ctx, c.env)
 	if err != nil {
 		addEnvironmentLookupError(diags, c.env, err)
@@ -53,7 +53,7 @@ func (r *deploymentResource) checkDeploymentGates(ctx context.Context, c deployC
 			r.checkParity(ctx, env, source, diags)
 		}
 	}
-	if o := checkReleaseSchedule(r.data.now(), *env, c.override, fmt.Sprintf("deploying %s@%s to %s", c.service, c.version, c.env),
+	if o := checkReleaseSchedule(r.data.now(), stage, *env, c.override, fmt.Sprintf("deploying %s@%s to %s", c.service, c.version, c.env),
 		"golive_deployment", path.Root("version"), diags); o != "" {
 		used = append(used, overrideUse{"schedule", o})
 	}

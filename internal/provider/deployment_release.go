@@ -12,6 +12,7 @@ import (
 	"github.com/golive-dev/terraform-provider-golive/internal/change"
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+	"github.com/golive-dev/terraform-provider-golive/internal/policy"
 )
 
 // release runs the deployment (deploy.Pipeline) in a change session of its
@@ -33,7 +34,7 @@ func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel,
 	}
 	// The gates again, at apply: a saved plan must not slip past a freeze
 	// that began, or a verification that was revoked, after it was made.
-	env, overrides := r.checkDeploymentGates(ctx, c, diags)
+	env, overrides := r.checkDeploymentGates(ctx, policy.AtApply, c, diags)
 	if diags.HasError() {
 		return false
 	}

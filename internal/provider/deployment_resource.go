@@ -23,6 +23,7 @@ import (
 
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+	"github.com/golive-dev/terraform-provider-golive/internal/policy"
 )
 
 var (
@@ -191,7 +192,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	// The gates need only environment, service, version and override,
 	// which are usually known even when a new task definition is not.
 	if known(plan.Environment) && known(plan.Service) && known(plan.Version) && !plan.Override.IsUnknown() {
-		r.checkDeploymentGates(ctx, c, &resp.Diagnostics)
+		r.checkDeploymentGates(ctx, policy.AtPlan, c, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }

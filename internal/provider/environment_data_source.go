@@ -44,7 +44,8 @@ type environmentDataModel struct {
 
 var (
 	freezeAttrTypes = map[string]attr.Type{"start": types.StringType, "end": types.StringType, "reason": types.StringType}
-	windowAttrTypes = map[string]attr.Type{"days": types.ListType{ElemType: types.StringType}, "start": types.StringType, "end": types.StringType, "timezone": types.StringType}
+	windowAttrTypes = map[string]attr.Type{"days": types.ListType{ElemType: types.StringType}, "start": types.StringType, "end": types.StringType, "timezone": types.StringType,
+		"enforce": types.StringType}
 )
 
 func (d *environmentDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -77,6 +78,7 @@ func (d *environmentDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Attributes: map[string]schema.Attribute{
 					"days":  schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Weekdays."},
 					"start": computed("Opening time."), "end": computed("Closing time."), "timezone": computed("IANA time zone."),
+					"enforce": computed("When a release outside the window is refused: `plan` or `apply`."),
 				}},
 			"notify": schema.SingleNestedAttribute{Computed: true, MarkdownDescription: "Notification targets, if any.",
 				Attributes: notifyDataAttributes()},

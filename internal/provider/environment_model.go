@@ -46,6 +46,7 @@ type deployWindowModel struct {
 	Start    types.String `tfsdk:"start"`
 	End      types.String `tfsdk:"end"`
 	Timezone types.String `tfsdk:"timezone"`
+	Enforce  types.String `tfsdk:"enforce"`
 }
 
 type overrideModel struct {
@@ -74,7 +75,8 @@ func (m environmentModel) record(ctx context.Context, variableKeys, secretKeys [
 		e.Freezes = append(e.Freezes, ledger.FreezeRecord{Start: f.Start.ValueString(), End: f.End.ValueString(), Reason: f.Reason.ValueString()})
 	}
 	if w := b.window; w != nil {
-		e.DeployWindow = &ledger.WindowRecord{Days: w.days, Start: w.Start.ValueString(), End: w.End.ValueString(), Timezone: w.Timezone.ValueString()}
+		e.DeployWindow = &ledger.WindowRecord{Days: w.days, Start: w.Start.ValueString(), End: w.End.ValueString(), Timezone: w.Timezone.ValueString(),
+			Enforce: w.Enforce.ValueString()}
 	}
 	if n := b.notify; n != nil {
 		e.Notify = notifyRecord(n)
@@ -184,7 +186,7 @@ func windowObject(w *ledger.WindowRecord) types.Object {
 	}
 	return types.ObjectValueMust(windowAttrTypes, map[string]attr.Value{
 		"days": types.ListValueMust(types.StringType, days), "start": types.StringValue(w.Start),
-		"end": types.StringValue(w.End), "timezone": types.StringValue(w.Timezone)})
+		"end": types.StringValue(w.End), "timezone": types.StringValue(w.Timezone), "enforce": types.StringValue(w.EnforcedAt())})
 }
 
 // envBlocks are the blocks of an environment, decoded. known is false when
@@ -252,9 +254,20 @@ func ruleChanges(old, new ledger.Environment) []string {
 	add("aws_account_id", old.AWSAccountID != new.AWSAccountID)
 	add("deletion_protection", old.DeletionProtection != new.DeletionProtection)
 	add("freeze", !reflect.DeepEqual(old.Freezes, new.Freezes))
-	add("deploy_window", !reflect.DeepEqual(old.DeployWindow, new.DeployWindow))
+	add("deploy_window", !reflect.DeepEqual(enforcedWindow(old.DeployWindow), enforcedWindow(new.DeployWindow)))
 	add("notify", !reflect.DeepEqual(old.Notify, new.Notify))
 	return changed
+}
+
+// enforcedWindow is w with its enforce setting spelled out, so that a record
+// written before the setting existed equals one that says "plan".
+func enforcedWindow(w *ledger.WindowRecord) *ledger.WindowRecord {
+	if w == nil {
+		return nil
+	}
+	c := *w
+	c.Enforce = w.EnforcedAt()
+	return &c
 }
 
 func freezesValue(freezes []ledger.FreezeRecord) types.List {

@@ -154,7 +154,7 @@ func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.Modif
 				"this change replaces the environment, which destroys it first. "+protectedMessage(state.ID.ValueString()))
 		}
 		change := diffConfig(ctx, *state, plan, config, &resp.Diagnostics)
-		r.checkSchedule(ctx, plan, change, &resp.Diagnostics)
+		r.checkSchedule(ctx, policy.AtPlan, plan, change, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
@@ -179,7 +179,7 @@ func (r *environmentResource) checkGuards(ctx context.Context, plan environmentM
 
 // checkSchedule refuses a configuration change inside a freeze or outside the
 // deploy window unless the plan carries an override, whose reason it returns.
-func (r *environmentResource) checkSchedule(ctx context.Context, plan environmentModel, change configChange, diags *diag.Diagnostics) string {
+func (r *environmentResource) checkSchedule(ctx context.Context, stage policy.Stage, plan environmentModel, change configChange, diags *diag.Diagnostics) string {
 	if change.empty() {
 		return ""
 	}
@@ -193,7 +193,7 @@ func (r *environmentResource) checkSchedule(ctx context.Context, plan environmen
 	}
 	rec := plan.record(ctx, nil, nil, diags)
 	what := fmt.Sprintf("changing the configuration of %s (%s)", rec.ID(), change)
-	return checkReleaseSchedule(r.data.now(), rec, override, what, "golive_environment", path.Root("variables"), diags)
+	return checkReleaseSchedule(r.data.now(), stage, rec, override, what, "golive_environment", path.Root("variables"), diags)
 }
 
 // configChange is what an update writes to Parameter Store.

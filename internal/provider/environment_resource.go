@@ -115,8 +115,9 @@ func (r *environmentResource) Schema(ctx context.Context, _ resource.SchemaReque
 				}},
 			},
 			"deploy_window": schema.ListNestedBlock{
-				MarkdownDescription: "A recurring weekly window; releases outside it are refused unless they carry an `override`. At most one. A window whose `end` is not after `start` runs past midnight.",
-				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
+				MarkdownDescription: "A recurring weekly window; releases outside it (deployments, traffic shifts, configuration changes) are refused unless they carry an `override`: " +
+					"at plan and again at apply, or with `enforce = \"apply\"` only at apply. At most one. A window whose `end` is not after `start` runs past midnight.",
+				Validators: []validator.List{listvalidator.SizeAtMost(1)},
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 					"days": schema.ListAttribute{ElementType: types.StringType, Required: true,
 						MarkdownDescription: "Weekdays: `Mon`, `Tue`, `Wed`, `Thu`, `Fri`, `Sat`, `Sun`."},
@@ -124,6 +125,11 @@ func (r *environmentResource) Schema(ctx context.Context, _ resource.SchemaReque
 					"end":   schema.StringAttribute{Required: true, MarkdownDescription: "Closing time, `HH:MM` (24-hour)."},
 					"timezone": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("UTC"),
 						MarkdownDescription: "IANA time zone of `start` and `end`, e.g. `Europe/Berlin`. Default `UTC`."},
+					"enforce": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(policy.EnforcePlan),
+						MarkdownDescription: "When a release outside the window is refused: `plan` (default: the plan fails, and a saved plan applied outside the window fails too) " +
+							"or `apply` (the plan succeeds with a warning, so a release pull request opened outside the window can be planned and reviewed; " +
+							"applying it outside the window fails unless it carries an `override`).",
+						Validators: []validator.String{stringvalidator.OneOf(policy.EnforceModes...)}},
 				}},
 			},
 			"notify": schema.ListNestedBlock{
@@ -276,7 +282,7 @@ func (r *environmentResource) Update(ctx context.Context, req resource.UpdateReq
 	// The gates again, at apply: a saved plan applied later must not slip
 	// past a freeze that began in between.
 	r.checkGuards(ctx, plan, &resp.Diagnostics)
-	overrideReason := r.checkSchedule(ctx, plan, change, &resp.Diagnostics)
+	overrideReason := r.checkSchedule(ctx, policy.AtApply, plan, change, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -23,7 +23,10 @@ package provider_test
 //     TestAccGuards_freezeCheckedAgainAtApply.
 //   - deploy window: environment — TestAccEnvironment_deployWindowRefusesOutside;
 //     deployment and traffic split, and overrides of all three with reason,
-//     actor and service — TestAccGuards_deployWindowRefusesDeploymentAndSplit.
+//     actor and service — TestAccGuards_deployWindowRefusesDeploymentAndSplit;
+//     enforce = "apply" (planned with a warning outside the window, refused at
+//     apply, applied inside it, overridden) — TestAccGuards_deployWindowEnforcedAtApply;
+//     enforce = "plan" written out — TestAccEnvironment_deployWindowEnforcedAtPlan.
 //   - promotion gate (golive_deployment): never deployed upstream refused,
 //     override recorded, parity — TestAccDeployment_promotionParityFreezeAndOverride;
 //     failed upstream after the plan was saved —

@@ -11,6 +11,7 @@ import (
 
 	"github.com/golive-dev/terraform-provider-golive/internal/cutover"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+	"github.com/golive-dev/terraform-provider-golive/internal/policy"
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 	"github.com/golive-dev/terraform-provider-golive/internal/router"
 )
@@ -107,7 +108,7 @@ type releaseSchedule struct {
 
 func (s releaseSchedule) Check(what string) (string, error) {
 	errs := s.diags.ErrorsCount()
-	override := checkReleaseSchedule(s.now, s.env, s.override, what, "golive_traffic_split", path.Root("destination"), s.diags)
+	override := checkReleaseSchedule(s.now, policy.AtApply, s.env, s.override, what, "golive_traffic_split", path.Root("destination"), s.diags)
 	if s.diags.ErrorsCount() > errs {
 		return "", errReported
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/policy"
 	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 	"github.com/golive-dev/terraform-provider-golive/internal/router"
 )
@@ -239,7 +240,7 @@ func (r *trafficSplitResource) ModifyPlan(ctx context.Context, req resource.Modi
 			addEnvironmentLookupError(&resp.Diagnostics, c.env, err)
 			return
 		}
-		checkReleaseSchedule(r.data.now(), *env, c.override, "shifting traffic of "+c.id()+" ("+plan.Cutover.ValueString()+")",
+		checkReleaseSchedule(r.data.now(), policy.AtPlan, *env, c.override, "shifting traffic of "+c.id()+" ("+plan.Cutover.ValueString()+")",
 			"golive_traffic_split", path.Root("destination"), &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
