@@ -32,6 +32,7 @@ data "golive_environment" "staging" {
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("secret_keys"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("DB_PASSWORD")})),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("freeze").AtSliceIndex(0).AtMapKey("reason"), knownvalue.StringExact("holiday freeze")),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("deploy_window").AtMapKey("timezone"), knownvalue.StringExact("Europe/Berlin")),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("deploy_window").AtMapKey("enforce"), knownvalue.StringExact("plan")),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("notify").AtMapKey("webhook_url"), knownvalue.StringExact("https://hooks.example.com/deploys")),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("updated_by"), knownvalue.StringExact(e.actorARN())),
 				},
