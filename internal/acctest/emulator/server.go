@@ -24,6 +24,8 @@ type Server struct {
 	URL  string
 	cmd  *exec.Cmd
 	logs *bytes.Buffer
+	// patch is the directory of motopatch, on moto's PYTHONPATH.
+	patch string
 	// recording is moto's request recording file (see recorder.go); moto
 	// writes it to its working directory unless told otherwise.
 	recording string
@@ -55,8 +57,16 @@ func Start(opts Options) (*Server, error) {
 	}
 	rec.Close()
 	s.recording = rec.Name()
+	if s.patch, err = writeMotoPatch(); err != nil {
+		os.Remove(s.recording)
+		return nil, fmt.Errorf("writing the emulator's patch: %w", err)
+	}
+	pythonPath := s.patch
+	if p := os.Getenv("PYTHONPATH"); p != "" {
+		pythonPath += string(os.PathListSeparator) + p
+	}
 	s.cmd.Env = append(os.Environ(), "MOTO_ECS_SERVICE_RUNNING="+strconv.Itoa(opts.ECSServiceRunning),
-		"MOTO_RECORDER_FILEPATH="+s.recording)
+		"MOTO_RECORDER_FILEPATH="+s.recording, "PYTHONPATH="+pythonPath)
 	s.cmd.Stdout = s.logs
 	s.cmd.Stderr = s.logs
 	// Own process group, so Stop also ends anything moto spawned; and a
@@ -65,6 +75,7 @@ func Start(opts Options) (*Server, error) {
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := s.cmd.Start(); err != nil {
 		os.Remove(s.recording)
+		os.RemoveAll(s.patch)
 		return nil, fmt.Errorf("starting moto_server: %w", err)
 	}
 	if err := s.waitReady(30 * time.Second); err != nil {
@@ -94,6 +105,7 @@ func (s *Server) Stop() {
 		<-done
 	}
 	os.Remove(s.recording)
+	os.RemoveAll(s.patch)
 }
 
 // Reset wipes every account's state.
