@@ -31,6 +31,11 @@ type Environment struct {
 	Notify             *NotifyRecord  `dynamodbav:"notify,omitempty"`
 	UpdatedAt          time.Time      `dynamodbav:"updated_at"`
 	UpdatedBy          string         `dynamodbav:"updated_by"`
+	// Revision is new on every write of the record, so a change that read
+	// it (a plan) can check, in the transaction that takes its lock, that
+	// the record is still the one it judged. Records written before
+	// revisions existed have none; their update time serves instead.
+	Revision string `dynamodbav:"revision,omitempty"`
 }
 
 // FreezeRecord is one freeze window as configured.
@@ -101,6 +106,7 @@ func (l *Ledger) putEnvironment(ctx context.Context, e Environment, cond string)
 	if e.UpdatedAt.IsZero() {
 		e.UpdatedAt = l.now().UTC()
 	}
+	e.Revision = newToken()
 	item, err := attributevalue.MarshalMap(envItem{PK: envPK(e.ID()), SK: "ENV", Kind: "environment", Environment: e})
 	if err != nil {
 		return fmt.Errorf("encoding environment %s: %w", e.ID(), err)

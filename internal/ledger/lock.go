@@ -84,10 +84,8 @@ func (l *Ledger) AcquireLock(ctx context.Context, req LockRequest) (*Lock, error
 	if req.Lease <= 0 {
 		req.Lease = DefaultLease
 	}
-	tok := make([]byte, 16)
-	_, _ = rand.Read(tok)
 	now := l.now()
-	lk := &Lock{l: l, req: req, token: hex.EncodeToString(tok), since: now, expires: now.Add(req.Lease)}
+	lk := &Lock{l: l, req: req, token: newToken(), since: now, expires: now.Add(req.Lease)}
 	item, err := attributevalue.MarshalMap(lockItem{
 		PK: lockPK(req.target()), SK: "LOCK", Kind: "lock", Holder: req.Holder, Operation: req.Operation,
 		Token: lk.token, Acquired: now.UnixMilli(), Expires: lk.expires.UnixMilli(),
@@ -119,6 +117,14 @@ func (l *Ledger) AcquireLock(ctx context.Context, req LockRequest) (*Lock, error
 		return nil, fmt.Errorf("locking %s: %w", req.target(), l.wrap(err))
 	}
 	return lk, nil
+}
+
+// newToken is a random token that tells one lock holder (or one record
+// revision) from every other.
+func newToken() string {
+	tok := make([]byte, 16)
+	_, _ = rand.Read(tok)
+	return hex.EncodeToString(tok)
 }
 
 func itemToken(item map[string]types.AttributeValue) string {

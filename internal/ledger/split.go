@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // Split is the ledger's record of a golive_traffic_split: what it routes,
@@ -69,17 +70,26 @@ func splitSK(service string) string { return "SPLIT#" + service }
 
 // PutSplit writes the record of a traffic split.
 func (l *Ledger) PutSplit(ctx context.Context, s Split) error {
-	if s.UpdatedAt.IsZero() {
-		s.UpdatedAt = l.now().UTC()
-	}
-	item, err := attributevalue.MarshalMap(splitItem{PK: envPK(s.Environment), SK: splitSK(s.Service), Kind: "traffic_split", Split: s})
+	item, err := l.splitItem(s)
 	if err != nil {
-		return fmt.Errorf("encoding traffic split %s/%s: %w", s.Environment, s.Service, err)
+		return err
 	}
 	if _, err := l.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(l.table), Item: item}); err != nil {
 		return fmt.Errorf("writing traffic split %s/%s to the ledger: %w", s.Environment, s.Service, l.wrap(err))
 	}
 	return nil
+}
+
+// splitItem is the item of s; its update time, when unset, is now.
+func (l *Ledger) splitItem(s Split) (map[string]types.AttributeValue, error) {
+	if s.UpdatedAt.IsZero() {
+		s.UpdatedAt = l.now().UTC()
+	}
+	item, err := attributevalue.MarshalMap(splitItem{PK: envPK(s.Environment), SK: splitSK(s.Service), Kind: "traffic_split", Split: s})
+	if err != nil {
+		return nil, fmt.Errorf("encoding traffic split %s/%s: %w", s.Environment, s.Service, err)
+	}
+	return item, nil
 }
 
 // GetSplit reads the record of env's service; ErrNotFound if there is none.
