@@ -21,11 +21,41 @@ var _ rollout.Router = (*ALB)(nil)
 
 // ALB routes with the forward action of a listener's default actions or of
 // a listener rule. Destination targets are target group ARNs.
+//
+// It remembers the actions (and the rule's priority and conditions) as it
+// last read or wrote them, and answers Read, Set's resending of the other
+// actions and UpdateRule from that memory: an apply reads its rule at most
+// once, and none at all when it is given the plan's read (Remember). So
+// while a cutover runs, golive owns the rule: a change made to its other
+// actions meanwhile is written over. A write that fails forgets, so the
+// next call reads again.
 type ALB struct {
 	client   *elbv2.Client
 	listener string
 	rule     string
 	dests    []rollout.Destination
+	seen     *ALBState
+}
+
+// ALBState is a listener's default actions or a rule as an ALB router saw
+// them, as it can be carried from a plan to its apply (it encodes as JSON).
+type ALBState struct {
+	Actions []elbtypes.Action `json:"actions"`
+	// Rule is the rule's priority and conditions; nil for a listener's
+	// default actions.
+	Rule *ALBRule `json:"rule,omitempty"`
+}
+
+// Remember makes st what the router knows of its listener or rule, as if
+// it had just read it.
+func (a *ALB) Remember(st ALBState) { a.seen = &st }
+
+// Seen is what the router last read or wrote; false before it read.
+func (a *ALB) Seen() (ALBState, bool) {
+	if a.seen == nil {
+		return ALBState{}, false
+	}
+	return *a.seen, true
 }
 
 // NewALB routes on listenerARN's default actions or on ruleARN; exactly one
@@ -76,7 +106,7 @@ func (a *ALB) weightsOf(fwd elbtypes.Action) rollout.Weights {
 // Every destination stays attached (weight 0 when absent from w); a raw
 // target group ARN is attached only while w gives it traffic, so setting a
 // stray group to 0 detaches it. Other actions, their order and the
-// forward's stickiness are sent back as read.
+// forward's stickiness are sent back as last seen.
 func (a *ALB) Set(ctx context.Context, w rollout.Weights) error {
 	if err := checkPercents(w); err != nil {
 		return fmt.Errorf("setting %s on %s: %w", w, a, err)
@@ -93,14 +123,42 @@ func (a *ALB) Set(ctx context.Context, w rollout.Weights) error {
 	fwd.ForwardConfig = cfg
 	fwd.TargetGroupArn = nil // AWS rejects a TargetGroupArn that disagrees with ForwardConfig
 	actions[i] = fwd
-	if a.rule != "" {
-		_, err = a.client.ModifyRule(ctx, &elbv2.ModifyRuleInput{RuleArn: aws.String(a.rule), Actions: actions})
-	} else {
-		_, err = a.client.ModifyListener(ctx, &elbv2.ModifyListenerInput{ListenerArn: aws.String(a.listener), DefaultActions: actions})
-	}
-	if err != nil {
+	if err := a.modifyActions(ctx, actions); err != nil {
 		return fmt.Errorf("setting %s on %s: %w", w, a, err)
 	}
+	return nil
+}
+
+// modifyActions writes actions to the rule or the listener and remembers
+// them as AWS answered (as sent, when it answered without them).
+func (a *ALB) modifyActions(ctx context.Context, actions []elbtypes.Action) error {
+	var answered []elbtypes.Action
+	if a.rule != "" {
+		out, err := a.client.ModifyRule(ctx, &elbv2.ModifyRuleInput{RuleArn: aws.String(a.rule), Actions: actions})
+		if err != nil {
+			a.seen = nil
+			return err
+		}
+		if len(out.Rules) == 1 {
+			answered = out.Rules[0].Actions
+		}
+	} else {
+		out, err := a.client.ModifyListener(ctx, &elbv2.ModifyListenerInput{ListenerArn: aws.String(a.listener), DefaultActions: actions})
+		if err != nil {
+			a.seen = nil
+			return err
+		}
+		if len(out.Listeners) == 1 {
+			answered = out.Listeners[0].DefaultActions
+		}
+	}
+	if len(answered) == 0 {
+		answered = actions
+	}
+	if a.seen == nil {
+		a.seen = &ALBState{}
+	}
+	a.seen.Actions = answered
 	return nil
 }
 
@@ -131,6 +189,9 @@ func forwardIndex(actions []elbtypes.Action) (int, bool) {
 }
 
 func (a *ALB) actions(ctx context.Context) ([]elbtypes.Action, error) {
+	if a.seen != nil {
+		return a.seen.Actions, nil
+	}
 	if (a.listener == "") == (a.rule == "") {
 		return nil, fmt.Errorf("exactly one of a listener ARN and a rule ARN must be set, got listener %q and rule %q", a.listener, a.rule)
 	}
@@ -148,6 +209,7 @@ func (a *ALB) actions(ctx context.Context) ([]elbtypes.Action, error) {
 	if len(out.Listeners) != 1 {
 		return nil, errors.New("listener not found")
 	}
+	a.seen = &ALBState{Actions: out.Listeners[0].DefaultActions}
 	return out.Listeners[0].DefaultActions, nil
 }
 

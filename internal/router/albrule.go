@@ -96,7 +96,9 @@ func CreateALBRule(ctx context.Context, client *elbv2.Client, listenerARN string
 	if len(out.Rules) != 1 || aws.ToString(out.Rules[0].RuleArn) == "" {
 		return nil, fmt.Errorf("%s: AWS answered without the rule's ARN", what)
 	}
-	return NewALB(client, "", aws.ToString(out.Rules[0].RuleArn), dests), nil
+	a := NewALB(client, "", aws.ToString(out.Rules[0].RuleArn), dests)
+	a.RememberRule(out.Rules[0])
+	return a, nil
 }
 
 // ruleAt is the ARN of the listener's rule at spec's priority if it has
@@ -149,6 +151,9 @@ func (a *ALB) RuleARN() string { return a.rule }
 // Rule reads the priority and conditions of the router's rule. A missing
 // rule is an error that wraps ErrNotFound.
 func (a *ALB) Rule(ctx context.Context) (ALBRule, error) {
+	if a.seen != nil && a.seen.Rule != nil {
+		return *a.seen.Rule, nil
+	}
 	r, err := a.describeRule(ctx)
 	if errors.Is(err, ErrNotFound) {
 		return ALBRule{}, err
@@ -198,20 +203,33 @@ func (a *ALB) UpdateRule(ctx context.Context, spec ALBRule) (bool, error) {
 			return false, fmt.Errorf("updating %s: a rule needs at least one path pattern or host header", a)
 		}
 		if _, err := a.client.ModifyRule(ctx, &elbv2.ModifyRuleInput{RuleArn: aws.String(a.rule), Conditions: spec.conditions()}); err != nil {
+			a.seen = nil
 			return false, fmt.Errorf("updating the conditions of %s to %s: %w", a, spec, err)
 		}
 		changed = true
+		a.seenRule(func(r *ALBRule) { r.PathPatterns, r.HostHeaders = spec.PathPatterns, spec.HostHeaders })
 	}
 	if live.Priority != spec.Priority {
 		_, err := a.client.SetRulePriorities(ctx, &elbv2.SetRulePrioritiesInput{RulePriorities: []elbtypes.RulePriorityPair{
 			{RuleArn: aws.String(a.rule), Priority: aws.Int32(spec.Priority)},
 		}})
 		if err != nil {
+			a.seen = nil
 			return changed, fmt.Errorf("moving %s from priority %d to %d: %w", a, live.Priority, spec.Priority, err)
 		}
 		changed = true
+		a.seenRule(func(r *ALBRule) { r.Priority = spec.Priority })
 	}
 	return changed, nil
+}
+
+// seenRule applies a change the router made to its remembered rule.
+func (a *ALB) seenRule(change func(*ALBRule)) {
+	if a.seen != nil && a.seen.Rule != nil {
+		r := *a.seen.Rule
+		change(&r)
+		a.seen.Rule = &r
+	}
 }
 
 // DeleteRule removes the router's rule; a rule already gone is fine.
@@ -219,6 +237,7 @@ func (a *ALB) DeleteRule(ctx context.Context) error {
 	if a.rule == "" {
 		return fmt.Errorf("deleting %s: it routes with a listener's default actions, not a rule", a)
 	}
+	a.seen = nil
 	_, err := a.client.DeleteRule(ctx, &elbv2.DeleteRuleInput{RuleArn: aws.String(a.rule)})
 	if err != nil && !isRuleNotFound(err) {
 		return fmt.Errorf("deleting %s: %w", a, err)
@@ -226,6 +245,7 @@ func (a *ALB) DeleteRule(ctx context.Context) error {
 	return nil
 }
 
+// describeRule reads the router's rule and remembers it.
 func (a *ALB) describeRule(ctx context.Context) (elbtypes.Rule, error) {
 	out, err := a.client.DescribeRules(ctx, &elbv2.DescribeRulesInput{RuleArns: []string{a.rule}})
 	if isRuleNotFound(err) || (err == nil && len(out.Rules) != 1) {
@@ -237,7 +257,15 @@ func (a *ALB) describeRule(ctx context.Context) (elbtypes.Rule, error) {
 	if err != nil {
 		return elbtypes.Rule{}, err
 	}
+	a.RememberRule(out.Rules[0])
 	return out.Rules[0], nil
+}
+
+// RememberRule makes r, as DescribeRules answered it (for a whole listener,
+// say), what the router knows of its rule.
+func (a *ALB) RememberRule(r elbtypes.Rule) {
+	spec := ruleSpec(r)
+	a.seen = &ALBState{Actions: r.Actions, Rule: &spec}
 }
 
 // forwardGroups are the target groups of a weighted forward to w: every
