@@ -74,11 +74,11 @@ func newChart(id, title, subtitle string, envs []envReleases, xs timeScale, m me
 			}
 		}
 	}
-	max, step := niceMax(top)
+	yMax, step := niceMax(top)
 	if fixedMax > 0 {
-		max, step = fixedMax, fixedMax/4
+		yMax, step = fixedMax, fixedMax/4
 	}
-	ys := valueScale{max: max, y0: chartBottom, y1: chartTop}
+	ys := valueScale{max: yMax, y0: chartBottom, y1: chartTop}
 	c.YTicks = ys.ticks(step, format)
 	for _, e := range envs {
 		s := Series{Name: e.name, Color: e.color}

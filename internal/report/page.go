@@ -126,9 +126,9 @@ func humanDuration(d time.Duration) string {
 	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}}
 	var parts []string
 	for _, u := range units {
-		if n := d / u.d; n > 0 && len(parts) < 2 {
+		if n := int64(d / u.d); n > 0 && len(parts) < 2 {
 			parts = append(parts, fmt.Sprintf("%d%s", n, u.name))
-			d -= n * u.d
+			d %= u.d
 		} else if len(parts) > 0 {
 			break
 		}

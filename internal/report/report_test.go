@@ -142,9 +142,9 @@ func TestNiceMaxAndTicks(t *testing.T) {
 	for _, c := range []struct{ in, max, step float64 }{
 		{0, 1, 0.25}, {0.14, 0.15, 0.05}, {1, 1, 0.5}, {3.2, 4, 1}, {7, 8, 2}, {42, 60, 20}, {100, 100, 50},
 	} {
-		max, step := niceMax(c.in)
-		if math.Abs(max-c.max) > 1e-12 || math.Abs(step-c.step) > 1e-12 {
-			t.Errorf("niceMax(%v) = %v, %v; want %v, %v", c.in, max, step, c.max, c.step)
+		top, step := niceMax(c.in)
+		if math.Abs(top-c.max) > 1e-12 || math.Abs(step-c.step) > 1e-12 {
+			t.Errorf("niceMax(%v) = %v, %v; want %v, %v", c.in, top, step, c.max, c.step)
 		}
 	}
 	xs := newTimeScale([]time.Time{t0, t0.Add(3 * time.Minute)}, 0, 100)

@@ -63,13 +63,13 @@ var tickSteps = []time.Duration{
 	24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour, 30 * 24 * time.Hour,
 }
 
-// ticks are at most about max ticks at a round interval (UTC). A label
+// ticks are at most about n ticks at a round interval (UTC). A label
 // carries the date on the first tick and where the day changes.
-func (s timeScale) ticks(max int) []Tick {
+func (s timeScale) ticks(n int) []Tick {
 	span := s.to.Sub(s.from)
 	step := tickSteps[len(tickSteps)-1]
 	for _, st := range tickSteps {
-		if float64(span)/float64(st) <= float64(max) {
+		if float64(span)/float64(st) <= float64(n) {
 			step = st
 			break
 		}
@@ -119,7 +119,7 @@ type valueScale struct {
 
 // niceMax rounds v up to 1, 2 or 5 times a power of ten (v > 0), and gives
 // the tick step that divides it into about four parts.
-func niceMax(v float64) (max, step float64) {
+func niceMax(v float64) (top, step float64) {
 	if v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 1, 0.25
 	}
