@@ -8,10 +8,13 @@
 //
 // A change has four moments: Begin (queue, lock), Start (what is recorded
 // before anything moves), Record (one event as the change moves, written
-// after the move it describes) and End (the outcome, the live slot,
-// notifications delivered, the lock released). Implementations that batch
-// the writes of a moment keep that order, which is what makes a crashed
-// change readable from the ledger.
+// after the move it describes) and End (the outcome, the live slot, the
+// lock released, notifications delivered). The writes of a moment go to
+// the ledger as one transaction, in that order, which is what makes a
+// crashed change readable from the ledger. A change begun with Queue
+// instead of Begin takes its lock in the write of its Start: one call
+// fewer, for a change that can say what it will do before it holds the
+// lock (a cutover, from the plan's read of the live weights).
 package change
 
 import (
@@ -27,9 +30,12 @@ type Ledger interface {
 	// AcquireLock takes the lock of an environment+service, or fails at
 	// once with a *ledger.LockHeldError naming the holder.
 	AcquireLock(ctx context.Context, req ledger.LockRequest) (Lock, error)
+	// OpenChange takes the lock and records the opening in one write
+	// (ledger.Ledger.OpenChange).
+	OpenChange(ctx context.Context, o ledger.Opening) (Lock, []ledger.Event, error)
+	// Write records w in one write (ledger.Ledger.Write).
+	Write(ctx context.Context, w ledger.Writes) ledger.Recorded
 	RecordEvent(ctx context.Context, e ledger.Event) (ledger.Event, error)
-	PutSplit(ctx context.Context, s ledger.Split) error
-	SetLiveSlot(ctx context.Context, env, service, slot string) error
 }
 
 // Lock is a held ledger lock.
@@ -39,7 +45,9 @@ type Lock interface {
 	TakenOver() *ledger.LockHeldError
 	// KeepAlive renews the lease until stop is called or ctx ends.
 	KeepAlive(ctx context.Context, onError func(error)) (stop func())
-	Release(ctx context.Context) error
+	// ReleaseWith records w and releases the lock in one write
+	// (ledger.Lock.ReleaseWith).
+	ReleaseWith(ctx context.Context, w ledger.Writes) ledger.Recorded
 }
 
 // Notifier announces recorded events to an environment's notify targets
@@ -60,6 +68,10 @@ type Logger func(ctx context.Context, msg string, fields map[string]any)
 // Request names the change: which service of which environment, by whom,
 // doing what (shown to whoever finds the lock held).
 type Request struct {
+	// Environment is the environment record as the change read it. A
+	// change begun with Queue takes its lock only while the ledger still
+	// has this revision of the record (Start fails with a
+	// *ledger.EnvironmentChangedError carrying the record as it is now).
 	Environment *ledger.Environment
 	Service     string
 	Actor       string // the STS caller ARN

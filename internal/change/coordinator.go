@@ -35,30 +35,38 @@ func New(l Ledger, notifiers Notifiers, log Logger) *Coordinator {
 // recorded. The lease is renewed until End, which must be called once
 // Begin succeeded.
 func (c *Coordinator) Begin(ctx context.Context, req Request) (*Session, error) {
+	s, err := c.Queue(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := c.ledger.AcquireLock(ctx, s.lockRequest())
+	if err != nil {
+		<-s.turn
+		return nil, err
+	}
+	if to := lock.TakenOver(); to != nil {
+		s.logTakeover(ctx, to)
+		if _, err := c.ledger.RecordEvent(ctx, s.takeoverEvent(to)); err != nil {
+			c.log(ctx, "recording the lock takeover failed", map[string]any{"error": err.Error()})
+		}
+	}
+	s.hold(ctx, lock)
+	return s, nil
+}
+
+// Queue waits for the other changes of the same service in this process,
+// as Begin does, but leaves the ledger lock to Start, which takes it in
+// the same write that records the opening (and fails with a
+// *ledger.LockHeldError when another run holds it). End must be called
+// once Queue succeeded.
+func (c *Coordinator) Queue(ctx context.Context, req Request) (*Session, error) {
 	turn := c.queue.turn(req.Target())
 	select {
 	case turn <- struct{}{}:
 	case <-ctx.Done():
 		return nil, fmt.Errorf("waiting for another change of %s in this run: %w", req.Target(), context.Cause(ctx))
 	}
-	lock, err := c.ledger.AcquireLock(ctx, ledger.LockRequest{
-		Environment: req.Environment.ID(), Service: req.Service, Holder: req.Actor, Operation: req.Operation,
-	})
-	if err != nil {
-		<-turn
-		return nil, err
-	}
-	s := &Session{c: c, req: req, lock: lock, turn: turn}
-	if to := lock.TakenOver(); to != nil {
-		s.recordTakeover(ctx, to)
-	}
-	s.stopRenewal = lock.KeepAlive(ctx, func(err error) {
-		c.log(ctx, "renewing the golive lock failed", map[string]any{"error": err.Error()})
-	})
-	if c.notifiers != nil {
-		s.notifier = c.notifiers(req.Environment, s.notificationFailed)
-	}
-	return s, nil
+	return &Session{c: c, req: req, turn: turn}, nil
 }
 
 // queue holds one turn per environment+service.
@@ -79,4 +87,9 @@ func (q *queue) turn(target string) chan struct{} {
 		q.turns[target] = t
 	}
 	return t
+}
+
+// lockRequest is the ledger lock of the change.
+func (s *Session) lockRequest() ledger.LockRequest {
+	return ledger.LockRequest{Environment: s.req.Environment.ID(), Service: s.req.Service, Holder: s.req.Actor, Operation: s.req.Operation}
 }

@@ -19,6 +19,14 @@ func (s ledgerStore) AcquireLock(ctx context.Context, req ledger.LockRequest) (L
 	return heldLock{lk}, nil
 }
 
+func (s ledgerStore) OpenChange(ctx context.Context, o ledger.Opening) (Lock, []ledger.Event, error) {
+	lk, events, err := s.Ledger.OpenChange(ctx, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return heldLock{lk}, events, nil
+}
+
 type heldLock struct{ lock *ledger.Lock }
 
 func (h heldLock) TakenOver() *ledger.LockHeldError { return h.lock.TakenOver }
@@ -27,4 +35,6 @@ func (h heldLock) KeepAlive(ctx context.Context, onError func(error)) func() {
 	return h.lock.KeepAlive(ctx, onError)
 }
 
-func (h heldLock) Release(ctx context.Context) error { return h.lock.Release(ctx) }
+func (h heldLock) ReleaseWith(ctx context.Context, w ledger.Writes) ledger.Recorded {
+	return h.lock.ReleaseWith(ctx, w)
+}

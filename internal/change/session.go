@@ -2,6 +2,7 @@ package change
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -13,12 +14,12 @@ import (
 // notifyWait is how long End waits for notifications still being delivered.
 const notifyWait = 20 * time.Second
 
-// Session is one change between Begin and End: it holds the lock and
-// records the change's events.
+// Session is one change between Begin (or Queue) and End: it holds the
+// lock and records the change's events.
 type Session struct {
 	c           *Coordinator
 	req         Request
-	lock        Lock
+	lock        Lock // nil until the lock is taken
 	turn        chan struct{}
 	stopRenewal func()
 	notifier    Notifier
@@ -29,17 +30,54 @@ type Session struct {
 	ended    bool
 }
 
-// Start records what comes before anything moves: the split record, then
-// the opening events. An error means the split could not be recorded and
-// nothing should move; an opening event that could not be recorded is a
-// warning returned by End.
+// hold keeps lock for the session: its lease renewed until End, and the
+// environment's notify targets ready.
+func (s *Session) hold(ctx context.Context, lock Lock) {
+	s.lock = lock
+	s.stopRenewal = lock.KeepAlive(ctx, func(err error) {
+		s.c.log(ctx, "renewing the golive lock failed", map[string]any{"error": err.Error()})
+	})
+	if s.c.notifiers != nil {
+		s.notifier = s.c.notifiers(s.req.Environment, s.notificationFailed)
+	}
+}
+
+// Start records what comes before anything moves, in one write: the split
+// record and the opening events. A change begun with Queue takes its lock
+// in that write: an error then means the lock is not held and nothing is
+// recorded (a *ledger.LockHeldError names the holder; after a
+// *ledger.EnvironmentChangedError, judge the change again on its Current
+// record and call Start again). A change begun with Begin gets an error
+// only when the split could not be recorded, and nothing should move; an
+// opening event it could not record is a warning returned by End.
 func (s *Session) Start(ctx context.Context, o Opening) error {
-	if o.Split != nil {
-		if err := s.c.ledger.PutSplit(ctx, *o.Split); err != nil {
+	w := ledger.Writes{Split: o.Split, Events: s.complete(o.Events)}
+	if s.lock == nil {
+		lock, events, err := s.c.ledger.OpenChange(ctx, ledger.Opening{Lock: s.lockRequest(), Seen: s.req.Environment, Writes: w,
+			TakenOver: func(to *ledger.LockHeldError) []ledger.Event {
+				s.logTakeover(ctx, to)
+				return []ledger.Event{s.takeoverEvent(to)}
+			}})
+		var changed *ledger.EnvironmentChangedError
+		if errors.As(err, &changed) {
+			current := *changed.Current
+			s.req.Environment = &current
+		}
+		if err != nil {
 			return err
 		}
+		s.hold(ctx, lock)
+		s.announce(ctx, events)
+		return nil
 	}
-	s.recordAll(ctx, o.Events)
+	rec := s.c.ledger.Write(ctx, w)
+	if rec.Err != nil && o.Split != nil {
+		return rec.Err
+	}
+	if rec.Err != nil {
+		s.warn("recording a ledger event", rec.Err.Error())
+	}
+	s.announce(ctx, rec.Events)
 	return nil
 }
 
@@ -48,32 +86,30 @@ func (s *Session) Start(ctx context.Context, o Opening) error {
 // fresh, bounded context, so a cancelled change still records its rollback.
 // Its error never undoes the change the event describes.
 func (s *Session) Record(ctx context.Context, e ledger.Event) error {
-	if e.Environment == "" {
-		e.Environment = s.req.Environment.ID()
-	}
-	if e.Service == "" {
-		e.Service = s.req.Service
-	}
-	if e.Actor == "" {
-		e.Actor = s.req.Actor
-	}
 	rctx, cancel := detached.WithTimeout(ctx, detached.CallTimeout)
 	defer cancel()
-	recorded, err := s.c.ledger.RecordEvent(rctx, e)
+	recorded, err := s.c.ledger.RecordEvent(rctx, s.complete([]ledger.Event{e})[0])
 	if err != nil {
 		return err
 	}
-	if s.notifier != nil {
-		s.notifier.Notify(ctx, recorded)
-	}
+	s.announce(ctx, []ledger.Event{recorded})
 	return nil
 }
 
-// End records the closing events and the live slot, waits briefly for
-// notifications (recording those that failed), releases the lock and lets
-// the next change of the service in this process begin. It never fails the
-// change: what went wrong is returned as warnings. Calls after the first
-// do nothing.
+// RecordSplit writes the split record now, for a change that learns what
+// it routes with only as it goes (a listener rule it creates). An error
+// means it is not recorded.
+func (s *Session) RecordSplit(ctx context.Context, split ledger.Split) error {
+	rctx, cancel := detached.WithTimeout(ctx, detached.CallTimeout)
+	defer cancel()
+	return s.c.ledger.Write(rctx, ledger.Writes{Split: &split}).Err
+}
+
+// End records the closing events and the live slot and releases the lock,
+// in one write; then it waits briefly for notifications (recording those
+// that failed) and lets the next change of the service in this process
+// begin. It never fails the change: what went wrong is returned as
+// warnings. Calls after the first do nothing.
 func (s *Session) End(ctx context.Context, e Ending) []Warning {
 	s.mu.Lock()
 	if s.ended {
@@ -83,31 +119,66 @@ func (s *Session) End(ctx context.Context, e Ending) []Warning {
 	s.ended = true
 	s.mu.Unlock()
 	defer func() { <-s.turn }()
-	s.recordAll(ctx, e.Events)
-	if e.LiveSlot != "" {
-		rctx, cancel := detached.WithTimeout(ctx, detached.CallTimeout)
-		if err := s.c.ledger.SetLiveSlot(rctx, s.req.Environment.ID(), s.req.Service, e.LiveSlot); err != nil {
-			s.warn("recording the live slot", err.Error())
-		}
-		cancel()
-	}
-	s.finishNotifications(ctx)
-	s.stopRenewal()
+	w := ledger.Writes{Events: s.complete(e.Events), LiveSlot: e.LiveSlot, Environment: s.req.Environment.ID(), Service: s.req.Service}
 	rctx, cancel := detached.WithTimeout(ctx, detached.CallTimeout)
 	defer cancel()
-	if err := s.lock.Release(rctx); err != nil {
-		s.warn("releasing the golive lock", err.Error()+"; it expires by itself when its lease runs out")
+	var rec ledger.Recorded
+	if s.lock == nil {
+		rec = s.c.ledger.Write(rctx, w)
+	} else {
+		s.stopRenewal()
+		rec = s.lock.ReleaseWith(rctx, w)
 	}
+	s.reportEnding(ctx, rec)
+	s.finishNotifications(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Warning(nil), s.warnings...)
 }
 
-func (s *Session) recordAll(ctx context.Context, events []ledger.Event) {
-	for _, e := range events {
-		if err := s.Record(ctx, e); err != nil {
-			s.warn("recording a ledger event", err.Error())
+// reportEnding turns what the ending could not record into warnings and
+// announces what it recorded.
+func (s *Session) reportEnding(ctx context.Context, rec ledger.Recorded) {
+	if rec.Err != nil {
+		s.warn("recording a ledger event", rec.Err.Error())
+		if s.lock != nil {
+			s.warn("releasing the golive lock", "not released: "+rec.Err.Error()+"; it expires by itself when its lease runs out")
 		}
+	}
+	if rec.LiveSlot != nil {
+		s.warn("recording the live slot", rec.LiveSlot.Error())
+	}
+	if rec.Lock != nil {
+		s.warn("releasing the golive lock", rec.Lock.Error()+"; it expires by itself when its lease runs out")
+	}
+	s.announce(ctx, rec.Events)
+}
+
+// complete fills in the change's environment, service and actor where an
+// event leaves them out.
+func (s *Session) complete(events []ledger.Event) []ledger.Event {
+	out := make([]ledger.Event, len(events))
+	for i, e := range events {
+		if e.Environment == "" {
+			e.Environment = s.req.Environment.ID()
+		}
+		if e.Service == "" {
+			e.Service = s.req.Service
+		}
+		if e.Actor == "" {
+			e.Actor = s.req.Actor
+		}
+		out[i] = e
+	}
+	return out
+}
+
+func (s *Session) announce(ctx context.Context, events []ledger.Event) {
+	if s.notifier == nil {
+		return
+	}
+	for _, e := range events {
+		s.notifier.Notify(ctx, e)
 	}
 }
 
@@ -117,20 +188,18 @@ func (s *Session) warn(summary, detail string) {
 	s.warnings = append(s.warnings, Warning{Summary: summary, Detail: detail})
 }
 
-// recordTakeover writes to the ledger that this run took over a lock whose
-// holder never released it, so the history shows where an interrupted run
-// ended and who carried on. A failed write is logged, not fatal: the lock is
-// held and the change can go on.
-func (s *Session) recordTakeover(ctx context.Context, to *ledger.LockHeldError) {
+// takeoverEvent records that this run took over a lock whose holder never
+// released it, so the history shows where an interrupted run ended and who
+// carried on.
+func (s *Session) takeoverEvent(to *ledger.LockHeldError) ledger.Event {
 	reason := fmt.Sprintf("the lock held by %s (%s) since %s was not released and its lease expired at %s: that run crashed or was killed; this run carries on from the state it left",
 		to.Holder, to.Operation, to.Since.UTC().Format(time.RFC3339), to.Expires.UTC().Format(time.RFC3339))
+	return ledger.Event{Environment: s.req.Environment.ID(), Service: s.req.Service, Kind: ledger.KindLockTakenOver,
+		Actor: s.req.Actor, Outcome: ledger.OutcomeTakenOver, Reason: reason, Detail: s.req.Operation}
+}
+
+func (s *Session) logTakeover(ctx context.Context, to *ledger.LockHeldError) {
 	s.c.log(ctx, "took over an expired golive lock", map[string]any{"target": to.Target, "previous_holder": to.Holder})
-	if _, err := s.c.ledger.RecordEvent(ctx, ledger.Event{
-		Environment: s.req.Environment.ID(), Service: s.req.Service, Kind: ledger.KindLockTakenOver,
-		Actor: s.req.Actor, Outcome: ledger.OutcomeTakenOver, Reason: reason, Detail: s.req.Operation,
-	}); err != nil {
-		s.c.log(ctx, "recording the lock takeover failed", map[string]any{"error": err.Error()})
-	}
 }
 
 func (s *Session) notificationFailed(target string, e ledger.Event, err error) {

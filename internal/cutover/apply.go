@@ -29,6 +29,11 @@ type Runner struct {
 // ends (rolled back on a fresh, bounded context), and the error says which
 // gate failed at which step. The lock is released whatever happens once it
 // was taken.
+//
+// The live weights the cutover starts from are read before the lock is
+// taken, so that the lock and the start are one write: they are the plan's
+// own read when the router carries it, else a read made just before. The
+// lock keeps other golive runs out from then on.
 func (r *Runner) Apply(ctx context.Context, s Split) (res Result, err error) {
 	txn, err := r.Ledger.Begin(ctx, change.Request{
 		Environment: s.Environment, Service: s.Service, Actor: s.Actor,
@@ -48,11 +53,6 @@ func (r *Runner) Apply(ctx context.Context, s Split) (res Result, err error) {
 	if owned != nil && !owned.IfMissing {
 		return r.createOwned(ctx, txn, s, &end)
 	}
-	if s.Prepare != nil {
-		if err := s.Prepare(ctx); err != nil {
-			return Result{}, err
-		}
-	}
 	before, err := s.Router.Read(ctx)
 	if errors.Is(err, router.ErrNotFound) && owned != nil {
 		return r.createOwned(ctx, txn, s, &end)
@@ -68,11 +68,31 @@ func (r *Runner) shift(ctx context.Context, txn Txn, s Split, before rollout.Wei
 	res := Result{Live: before}
 	steps := rollout.PlanSteps(before, s.Declared, s.Strategy)
 	description := rollout.Describe(before, s.Declared, steps, s.Strategy)
-	opening := change.Opening{Split: s.record()}
-	if len(steps) == 0 {
-		if err := txn.Start(ctx, opening); err != nil {
+	err := r.start(ctx, txn, &s, func(env *ledger.Environment) (change.Opening, error) {
+		opening := change.Opening{Split: s.record()}
+		if len(steps) == 0 {
+			return opening, nil
+		}
+		override, err := s.checkSchedule(env, description)
+		if err != nil {
+			return opening, err
+		}
+		if override != "" {
+			opening.Events = append(opening.Events, overrideEvent("traffic shift: "+description, override))
+		}
+		opening.Events = append(opening.Events, ledger.Event{Kind: ledger.KindCutoverStarted, Outcome: ledger.OutcomeStarted,
+			Detail: fmt.Sprintf("%s (%s, from %s)", description, s.Strategy.Kind(), before), Reason: override})
+		return opening, nil
+	})
+	if err != nil {
+		return res, err
+	}
+	if s.Prepare != nil {
+		if err := s.Prepare(ctx); err != nil {
 			return res, err
 		}
+	}
+	if len(steps) == 0 {
 		end.LiveSlot = s.LiveSlot
 		if s.Operation == Create {
 			// Same weights, but put them in golive's form: a simple Route 53
@@ -83,18 +103,6 @@ func (r *Runner) shift(ctx context.Context, txn Txn, s Split, before rollout.Wei
 			}
 		}
 		return res, nil
-	}
-	override, err := s.checkSchedule(description)
-	if err != nil {
-		return res, err
-	}
-	if override != "" {
-		opening.Events = append(opening.Events, overrideEvent("traffic shift: "+description, override))
-	}
-	opening.Events = append(opening.Events, ledger.Event{Kind: ledger.KindCutoverStarted, Outcome: ledger.OutcomeStarted,
-		Detail: fmt.Sprintf("%s (%s, from %s)", description, s.Strategy.Kind(), before), Reason: override})
-	if err := txn.Start(ctx, opening); err != nil {
-		return res, err
 	}
 	r.log("golive cutover starting", map[string]any{"split": s.ID(), "cutover": description, "router": s.Router.String()})
 	x := &rollout.Executor{
@@ -117,27 +125,51 @@ func (r *Runner) shift(ctx context.Context, txn Txn, s Split, before rollout.Wei
 	return res, nil
 }
 
+// start takes the lock with the opening that open builds from the
+// environment's record. When the record changed since it was read (a
+// freeze added since the plan), the opening is built again, and the
+// schedule judged again, on the record as it is now.
+func (r *Runner) start(ctx context.Context, txn Txn, s *Split, open func(env *ledger.Environment) (change.Opening, error)) error {
+	for again := false; ; again = true {
+		opening, err := open(s.Environment)
+		if err != nil {
+			return err
+		}
+		err = txn.Start(ctx, opening)
+		var changed *ledger.EnvironmentChangedError
+		if !again && errors.As(err, &changed) {
+			r.log("golive environment changed since it was read; judging the cutover again", map[string]any{"split": s.ID()})
+			s.Environment = changed.Current
+			continue
+		}
+		return err
+	}
+}
+
 // createOwned creates the routing object of a new split straight on the
 // declared weights: nothing is live on it, so there is nothing to canary or
 // roll back to. If recording the split fails, the object goes again, so a
 // failed create leaves nothing behind.
 func (r *Runner) createOwned(ctx context.Context, txn Txn, s Split, end *change.Ending) (Result, error) {
 	o := s.Owned
-	override, err := s.checkSchedule(o.Description)
+	var override string
+	err := r.start(ctx, txn, &s, func(env *ledger.Environment) (opening change.Opening, err error) {
+		if override, err = s.checkSchedule(env, o.Description); override != "" {
+			opening.Events = append(opening.Events, overrideEvent("traffic shift: "+o.Description, override))
+		}
+		return opening, err
+	})
 	if err != nil {
 		return Result{}, err
 	}
 	if err := o.Create(ctx, s.Declared); err != nil {
 		return Result{}, err
 	}
-	opening := change.Opening{Split: s.record()}
+	rec := s.record()
 	if o.Mark != nil {
-		o.Mark(opening.Split)
+		o.Mark(rec)
 	}
-	if override != "" {
-		opening.Events = append(opening.Events, overrideEvent("traffic shift: "+o.Description, override))
-	}
-	if err := txn.Start(ctx, opening); err != nil {
+	if err := txn.RecordSplit(ctx, *rec); err != nil {
 		undo, cancel := detached.WithTimeout(ctx, detached.CallTimeout)
 		defer cancel()
 		if derr := o.Remove(undo); derr != nil {
@@ -151,12 +183,12 @@ func (r *Runner) createOwned(ctx context.Context, txn Txn, s Split, end *change.
 	return Result{Live: s.Declared, Created: true}, nil
 }
 
-// checkSchedule runs the schedule on the cutover described.
-func (s Split) checkSchedule(description string) (string, error) {
+// checkSchedule runs env's schedule on the cutover described.
+func (s Split) checkSchedule(env *ledger.Environment, description string) (string, error) {
 	if s.Schedule == nil {
 		return "", nil
 	}
-	return s.Schedule.Check("shifting traffic of " + s.ID() + " (" + description + ")")
+	return s.Schedule.Check(env, "shifting traffic of "+s.ID()+" ("+description+")")
 }
 
 // record is the split record to write, by the actor.

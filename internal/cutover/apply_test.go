@@ -40,12 +40,14 @@ func TestApplyWalksTheStepsAndRecordsEachMoveAfterIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The last step is followed by the outcome at once: it is written with
+	// it, in the write that ends the transaction.
 	wantJournal(t, f.j, begin,
 		split+" cutover_started/started",
 		"set blue=90 green=10", "record traffic_step/reached",
 		"set blue=50 green=50", "record traffic_step/reached",
-		"set blue=0 green=100", "record traffic_step/reached",
-		"end cutover_completed/succeeded live=green")
+		"set blue=0 green=100",
+		"end traffic_step/reached cutover_completed/succeeded live=green")
 	if !rollout.Equal(res.Live, green) || res.Created {
 		t.Errorf("result %+v, want live green, nothing created", res)
 	}
@@ -59,24 +61,62 @@ func TestApplyWalksTheStepsAndRecordsEachMoveAfterIt(t *testing.T) {
 	if got := f.ledger.records[1].Detail; got != "step 2 of 3: blue=50 green=50" {
 		t.Errorf("step detail %q", got)
 	}
-	if got := f.ledger.ending.Events[0].Detail; got != "blue=0 green=100" {
+	if got := f.ledger.ending.Events[0].Detail; got != "step 3 of 3: blue=0 green=100" {
+		t.Errorf("last step detail %q", got)
+	}
+	if got := f.ledger.ending.Events[1].Detail; got != "blue=0 green=100" {
 		t.Errorf("completed detail %q", got)
 	}
 }
 
 func TestApplyIsRefusedWhenTheLockIsHeld(t *testing.T) {
 	f := newFixture()
-	f.ledger.beginErr = &ledger.LockHeldError{Target: "shop/prod/api", Holder: "arn:aws:sts::123456789012:assumed-role/other/ci", Operation: "deployment of api@2 to slot green"}
+	f.ledger.startErr = &ledger.LockHeldError{Target: "shop/prod/api", Holder: "arn:aws:sts::123456789012:assumed-role/other/ci", Operation: "deployment of api@2 to slot green"}
 	_, err := f.runner.Apply(context.Background(), f.split())
 	var held *ledger.LockHeldError
 	if !errors.As(err, &held) {
 		t.Fatalf("err = %v, want the LockHeldError", err)
 	}
 	wantErr(t, err, "locked by arn:aws:sts::123456789012:assumed-role/other/ci (deployment of api@2 to slot green)")
+	wantJournal(t, f.j, begin, "start failed", "end")
+	if f.router.sets != 0 {
+		t.Error("traffic moved without the lock")
+	}
+}
+
+func TestApplyEndsNothingWhenItNeverBegan(t *testing.T) {
+	f := newFixture()
+	f.ledger.beginErr = errors.New("waiting for another change of shop/prod/api in this run: context canceled")
+	_, err := f.runner.Apply(context.Background(), f.split())
+	wantErr(t, err, "waiting for another change")
 	wantJournal(t, f.j, begin)
 	if f.ledger.ended != 0 {
 		t.Error("ended a transaction that never began")
 	}
+}
+
+// The environment record the apply was given (the plan's) changed before
+// the lock was taken: the schedule judges the cutover again on the record
+// as it is now, here refusing it for a freeze added since the plan.
+func TestApplyJudgesAgainWhenTheEnvironmentChanged(t *testing.T) {
+	f := newFixture()
+	f.ledger.changed = &ledger.Environment{Application: "shop", Name: "prod", Revision: "r2"}
+	if _, err := f.runner.Apply(context.Background(), f.split()); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.sched.by) != 2 || f.sched.by[0] != env || f.sched.by[1].Revision != "r2" {
+		t.Fatalf("schedule judged by %+v, want the read record, then the current one", f.sched.by)
+	}
+	if l := f.j.lines; l[1] != "start refused: environment changed" || l[2] != split+" cutover_started/started" {
+		t.Errorf("calls:\n%s\nwant the start refused, then made", f.j)
+	}
+
+	f = newFixture()
+	f.ledger.changed = &ledger.Environment{Application: "shop", Name: "prod", Revision: "r2",
+		Freezes: []ledger.FreezeRecord{{Start: "2026-12-24T00:00:00Z", End: "2026-12-27T00:00:00Z"}}}
+	_, err := f.runner.Apply(context.Background(), f.split())
+	wantErr(t, err, "refused: inside freeze holiday")
+	wantJournal(t, f.j, begin, "start refused: environment changed", "end")
 }
 
 func TestApplyMovesNothingWhenAGateFailsBeforeStep1(t *testing.T) {
@@ -198,8 +238,8 @@ func TestApplyCreatesTheOwnedObjectOnTheDeclaredWeights(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantJournal(t, f.j, begin, "create at blue=0 green=100",
-			"start split(by arn:aws:sts::123456789012:assumed-role/deployer/ci, rule \"\", alias created true)",
+		wantJournal(t, f.j, begin, "start", "create at blue=0 green=100",
+			"record split(by arn:aws:sts::123456789012:assumed-role/deployer/ci, rule \"\", alias created true)",
 			"end cutover_completed/succeeded live=green")
 		if !res.Created || !rollout.Equal(res.Live, green) || f.router.sets != 0 {
 			t.Errorf("result %+v, %d sets; want created on green without a cutover", res, f.router.sets)
@@ -233,7 +273,7 @@ func TestApplyUpdateNeverCreates(t *testing.T) {
 func TestApplyRemovesTheOwnedObjectWhenRecordingFails(t *testing.T) {
 	for _, removeErr := range []error{nil, errors.New("AccessDenied")} {
 		f := newFixture()
-		f.ledger.startErr = errors.New("writing traffic split shop/prod/api to the ledger: throttled")
+		f.ledger.splitErr = errors.New("writing traffic split shop/prod/api to the ledger: throttled")
 		o := &fakeOwned{j: f.j, removeErr: removeErr}
 		s := f.split()
 		s.Operation, s.Owned = Create, o.owned(false)
@@ -245,7 +285,7 @@ func TestApplyRemovesTheOwnedObjectWhenRecordingFails(t *testing.T) {
 		if removeErr != nil {
 			wantErr(t, err, "deleting the Lambda alias this apply created also failed, delete it by hand: AccessDenied")
 		}
-		wantJournal(t, f.j, "(apply cancelled)", begin, "create at blue=0 green=100", "start failed", "remove (context live: true)", "end")
+		wantJournal(t, f.j, "(apply cancelled)", begin, "start", "create at blue=0 green=100", "record split failed", "remove (context live: true)", "end")
 		if res.Created {
 			t.Error("reported created")
 		}
@@ -279,4 +319,31 @@ func TestApplyAlwaysEndsWhatItBegan(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The lock comes before the object: a split whose lock another run holds
+// creates nothing.
+func TestApplyCreatesNothingWithoutTheLock(t *testing.T) {
+	f := newFixture()
+	f.ledger.startErr = &ledger.LockHeldError{Target: "shop/prod/api", Holder: "arn:aws:sts::123456789012:assumed-role/other/ci", Operation: "traffic shift to blue"}
+	o := &fakeOwned{j: f.j}
+	s := f.split()
+	s.Operation, s.Owned = Create, o.owned(false)
+	_, err := f.runner.Apply(context.Background(), s)
+	if !errors.As(err, new(*ledger.LockHeldError)) || o.created {
+		t.Fatalf("err %v, created %t; want the holder named and nothing created", err, o.created)
+	}
+	wantJournal(t, f.j, begin, "start failed", "end")
+}
+
+// All at once is one step: one weight change, recorded with the outcome.
+func TestApplyAllAtOnceRecordsTheStepWithTheOutcome(t *testing.T) {
+	f := newFixture()
+	s := f.split()
+	s.Strategy = rollout.Strategy{}
+	if _, err := f.runner.Apply(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	wantJournal(t, f.j, begin, split+" cutover_started/started", "set blue=0 green=100",
+		"end traffic_step/reached cutover_completed/succeeded live=green")
 }

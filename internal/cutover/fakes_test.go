@@ -37,6 +37,8 @@ type fakeLedger struct {
 	j        *journal
 	beginErr error
 	startErr error
+	splitErr error               // RecordSplit fails
+	changed  *ledger.Environment // the first Start finds the environment changed to this
 	begun    *change.Request
 	ended    int
 	starts   []change.Opening
@@ -60,6 +62,11 @@ func (t *fakeTxn) Start(_ context.Context, o change.Opening) error {
 		t.l.j.add("start failed")
 		return t.l.startErr
 	}
+	if c := t.l.changed; c != nil {
+		t.l.changed = nil
+		t.l.j.add("start refused: environment changed")
+		return &ledger.EnvironmentChangedError{Current: c}
+	}
 	t.l.starts = append(t.l.starts, o)
 	line := "start"
 	if o.Split != nil {
@@ -78,6 +85,15 @@ func (t *fakeTxn) Record(ctx context.Context, e ledger.Event) error {
 	}
 	t.l.records = append(t.l.records, e)
 	t.l.j.add("record %s", eventLine(e))
+	return nil
+}
+
+func (t *fakeTxn) RecordSplit(_ context.Context, s ledger.Split) error {
+	if t.l.splitErr != nil {
+		t.l.j.add("record split failed")
+		return t.l.splitErr
+	}
+	t.l.j.add("record split(by %s, rule %q, alias created %t)", s.UpdatedBy, s.RuleARN, s.AliasCreated)
 	return nil
 }
 
@@ -167,16 +183,19 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	return ch
 }
 
-// fakeSchedule refuses, or lets through with an override.
+// fakeSchedule refuses (or refuses by environments with a freeze), or lets
+// through with an override.
 type fakeSchedule struct {
 	override string
 	refuse   bool
 	asked    []string
+	by       []*ledger.Environment
 }
 
-func (s *fakeSchedule) Check(what string) (string, error) {
+func (s *fakeSchedule) Check(env *ledger.Environment, what string) (string, error) {
 	s.asked = append(s.asked, what)
-	if s.refuse {
+	s.by = append(s.by, env)
+	if s.refuse || len(env.Freezes) > 0 {
 		return "", errors.New("refused: inside freeze holiday")
 	}
 	return s.override, nil

@@ -18,11 +18,12 @@ func (d *providerData) newChanges() *change.Coordinator {
 	})
 }
 
-// cutoverLedger begins cutovers as changes of the provider's coordinator.
+// cutoverLedger begins cutovers as changes of the provider's coordinator
+// that take their lock with their opening.
 type cutoverLedger struct{ changes *change.Coordinator }
 
 func (l cutoverLedger) Begin(ctx context.Context, req change.Request) (cutover.Txn, error) {
-	s, err := l.changes.Begin(ctx, req)
+	s, err := l.changes.Queue(ctx, req)
 	if err != nil {
 		return nil, err
 	}

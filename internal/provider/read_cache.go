@@ -5,29 +5,43 @@ import (
 	"fmt"
 	"sync"
 
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
 	"github.com/golive-dev/terraform-provider-golive/internal/awsclient"
 	"github.com/golive-dev/terraform-provider-golive/internal/deploy"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
+	"github.com/golive-dev/terraform-provider-golive/internal/router"
 )
 
 // readCache lets the Read of every resource of one environment share two
 // reads: the environment's ledger records (one Query) and the ECS services
-// its releases name (DescribeServices, ten at a time). A refresh then costs
-// about one call per resource instead of two or three.
+// its releases name (DescribeServices, ten at a time); and the Read of every
+// traffic split whose listener rule is on one listener share one read of
+// the listener's rules. A refresh then costs at most one call per resource
+// instead of two or three.
 //
 // It lives as long as one configured provider: Terraform configures the
 // provider afresh for every walk (plan, apply, import), and a plan walk
 // only reads, so nothing the cache holds can be outdated by the provider's
 // own writes; and in case a walk both writes and reads (an apply that reads
 // a data source depending on a resource it changed), every write forgets the
-// cache. Read and the golive_release data source use it; Create, Update,
-// Delete and the plan-time gates read the ledger directly.
+// cache. Read, the plan-time gates of traffic splits and the golive_release
+// data source use it; Create, Update and Delete read the ledger directly.
 type readCache struct {
 	ledger *ledger.Ledger
 	aws    *awsclient.Clients
 
-	mu   sync.Mutex
-	envs map[string]*envReads
+	mu        sync.Mutex
+	envs      map[string]*envReads
+	listeners map[string]*listenerReads // by listener ARN
+}
+
+// listenerReads are the rules of one ALB listener, read once for every
+// split whose rule is on it (a platform stack's services share their
+// environment's listener). A failed read is not kept.
+type listenerReads struct {
+	mu    sync.Mutex
+	rules map[string]elbtypes.Rule // by rule ARN; nil until read
 }
 
 // envReads is what one environment's resources share. Its lock makes
@@ -44,7 +58,9 @@ type envReads struct {
 }
 
 func newReadCache(l *ledger.Ledger, clients *awsclient.Clients) *readCache {
-	return &readCache{ledger: l, aws: clients, envs: map[string]*envReads{}}
+	c := &readCache{ledger: l, aws: clients}
+	c.forget()
+	return c
 }
 
 // forget drops everything read so far. Every Create, Update and Delete calls
@@ -55,6 +71,30 @@ func (c *readCache) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.envs = map[string]*envReads{}
+	c.listeners = map[string]*listenerReads{}
+}
+
+// ListenerRule answers as the rule's own DescribeRules does, from one read
+// of every rule of its listener; false when the listener has no such rule.
+func (c *readCache) ListenerRule(ctx context.Context, listenerARN, ruleARN string) (elbtypes.Rule, bool, error) {
+	c.mu.Lock()
+	l, ok := c.listeners[listenerARN]
+	if !ok {
+		l = &listenerReads{}
+		c.listeners[listenerARN] = l
+	}
+	c.mu.Unlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.rules == nil {
+		rules, err := router.ListenerRules(ctx, c.aws.ELBv2(), listenerARN)
+		if err != nil {
+			return elbtypes.Rule{}, false, err
+		}
+		l.rules = rules
+	}
+	r, ok := l.rules[ruleARN]
+	return r, ok, nil
 }
 
 func (c *readCache) env(id string) *envReads {
@@ -94,6 +134,19 @@ func (c *readCache) Environment(ctx context.Context, id string) (*ledger.Environ
 		return nil, err
 	}
 	return p.GetEnvironment()
+}
+
+// environmentIfRead is the environment record if this walk read its
+// records already, without reading.
+func (c *readCache) environmentIfRead(id string) (*ledger.Environment, bool) {
+	e := c.env(id)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.partition == nil {
+		return nil, false
+	}
+	env, err := e.partition.GetEnvironment()
+	return env, err == nil
 }
 
 // Release answers as ledger.GetRelease does.

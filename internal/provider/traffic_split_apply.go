@@ -25,9 +25,9 @@ type applied struct {
 	ruleARN      string
 }
 
-// apply maps the planned split onto a cutover and carries it out; it says
-// whether the split now routes as planned.
-func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel, op cutover.Operation, diags *diagnostics) (applied, bool) {
+// apply maps the planned split onto a cutover and carries it out, with
+// what the plan carried; it says whether the split now routes as planned.
+func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel, op cutover.Operation, from carried, diags *diagnostics) (applied, bool) {
 	ctx, stop := interruptible(ctx)
 	defer stop()
 	c := plan.decode(ctx, diags)
@@ -40,20 +40,26 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 		diags.AddError(summary, err.Error())
 		return applied{}, false
 	}
-	env, err := r.data.ledger.GetEnvironment(ctx, c.env)
-	if err != nil {
-		diags.AddError(summary, environmentLookupError(c.env, err))
-		return applied{}, false
+	// The environment as the plan judged it; the lock's transaction checks
+	// the ledger still has it.
+	env := from.environment(c.env)
+	if env == nil {
+		if env, err = r.data.ledger.GetEnvironment(ctx, c.env); err != nil {
+			diags.AddError(summary, environmentLookupError(c.env, err))
+			return applied{}, false
+		}
 	}
 	dests, err := r.resolveDestinations(ctx, c)
 	if err != nil {
 		diags.AddError(summary, err.Error())
 		return applied{}, false
 	}
+	rt := r.router(c, dests)
+	from.seed(rt)
 	s := cutover.Split{
 		Operation: op, Environment: env, Service: c.service, Actor: actor.ARN,
-		Router: r.router(c, dests), Gates: r.gates(c), Declared: c.declared(), Strategy: c.strategy, PollInterval: c.poll,
-		Schedule: releaseSchedule{now: r.data.now(), env: *env, override: c.override, diags: diags},
+		Router: rt, Gates: r.gates(c), Declared: c.declared(), Strategy: c.strategy, PollInterval: c.poll,
+		Schedule: releaseSchedule{now: r.data.now(), override: c.override, diags: diags},
 		Record:   c.record(dests, c.aliasCreated()), LiveSlot: c.liveSlot(),
 	}
 	var rule *router.ALB // the rule the split created
@@ -64,7 +70,7 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 		// Priority and conditions decide which requests reach the split,
 		// not how they are divided: set in place, before any cutover.
 		s.Prepare = func(ctx context.Context) error {
-			_, err := r.albRouter(c, dests).UpdateRule(ctx, *c.rule)
+			_, err := rt.(*router.ALB).UpdateRule(ctx, *c.rule)
 			return err
 		}
 	case c.router == "lambda_alias":
@@ -101,14 +107,13 @@ func (r *trafficSplitResource) ownedAlias(c splitConfig, dests []rollout.Destina
 // diagnostics (a refusal names the destination attribute).
 type releaseSchedule struct {
 	now      time.Time
-	env      ledger.Environment
 	override string
 	diags    *diagnostics
 }
 
-func (s releaseSchedule) Check(what string) (string, error) {
+func (s releaseSchedule) Check(env *ledger.Environment, what string) (string, error) {
 	errs := s.diags.ErrorsCount()
-	override := checkReleaseSchedule(s.now, policy.AtApply, s.env, s.override, what, "golive_traffic_split", path.Root("destination"), s.diags)
+	override := checkReleaseSchedule(s.now, policy.AtApply, *env, s.override, what, "golive_traffic_split", path.Root("destination"), s.diags)
 	if s.diags.ErrorsCount() > errs {
 		return "", errReported
 	}

@@ -235,7 +235,8 @@ func (r *trafficSplitResource) ModifyPlan(ctx context.Context, req resource.Modi
 	warnCutoverOutlastsTimeout(ctx, plan, c, state == nil, steps, stepsKnown, &resp.Diagnostics)
 	if stepsKnown && len(steps) > 0 {
 		r.checkGatewayBackends(ctx, c, &resp.Diagnostics)
-		env, err := r.data.ledger.GetEnvironment(ctx, c.env)
+		// As the refresh read it: no second read.
+		env, err := r.plannedEnvironment(ctx, req.Private, c)
 		if err != nil {
 			addEnvironmentLookupError(&resp.Diagnostics, c.env, err)
 			return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -49,7 +50,7 @@ func (r *trafficSplitResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if res, ok := r.apply(ctx, plan, cutover.Create, &resp.Diagnostics); ok {
+	if res, ok := r.apply(ctx, plan, cutover.Create, carried{}, &resp.Diagnostics); ok {
 		plan.LiveWeights = weightsValue(res.live)
 		plan.LambdaAlias = withAliasCreated(ctx, plan.LambdaAlias, res.aliasCreated, &resp.Diagnostics)
 		if res.ruleARN != "" {
@@ -71,7 +72,8 @@ func (r *trafficSplitResource) Update(ctx context.Context, req resource.UpdateRe
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	res, ok := r.apply(ctx, plan, cutover.Update, &resp.Diagnostics)
+	res, ok := r.apply(ctx, plan, cutover.Update, carriedFrom(ctx, req.Private, time.Now()), &resp.Diagnostics)
+	resp.Diagnostics.Append(forgetCarried(ctx, resp.Private)...)
 	if ok {
 		plan.LiveWeights = weightsValue(res.live)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -123,8 +125,9 @@ func (r *trafficSplitResource) Read(ctx context.Context, req resource.ReadReques
 	// An owned rule's weights and conditions come from one DescribeRules.
 	var live rollout.Weights
 	var ruleSpec router.ALBRule
-	if c.router == "alb" && c.rule != nil {
-		live, ruleSpec, err = r.albRouter(c, dests).ReadRule(ctx)
+	var view *routerView
+	if c.router == "alb" {
+		live, ruleSpec, view, err = r.readALB(ctx, c, dests)
 	} else {
 		live, err = r.router(c, dests).Read(ctx)
 	}
@@ -156,6 +159,9 @@ func (r *trafficSplitResource) Read(ctx context.Context, req resource.ReadReques
 	state.Destination = withLiveWeights(ctx, state.Destination, live, &resp.Diagnostics)
 	state.LiveWeights = weightsValue(live)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	// The environment read above came with the split's record: free.
+	env, _ := r.data.reads.Environment(ctx, c.env)
+	resp.Diagnostics.Append(carryFromRefresh(ctx, resp.Private, time.Now(), env, view)...)
 }
 
 func (r *trafficSplitResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

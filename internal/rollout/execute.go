@@ -89,7 +89,7 @@ func (x *Executor) Run(ctx context.Context, before Weights, steps []Weights) err
 		if err := x.Router.Set(ctx, w); err != nil {
 			return x.rollback(ctx, n, total, before, fmt.Errorf("at step %d of %d: setting %s on %s: %w", n, total, w, x.Router, err))
 		}
-		x.record(func(rctx context.Context) error { return x.Recorder.StepReached(rctx, n, total, w) }, ctx)
+		x.record(ctx, func(rctx context.Context) error { return x.Recorder.StepReached(rctx, n, total, w) })
 		if n == total {
 			break
 		}
@@ -97,7 +97,7 @@ func (x *Executor) Run(ctx context.Context, before Weights, steps []Weights) err
 			return x.rollback(ctx, n, total, before, err)
 		}
 	}
-	x.record(func(rctx context.Context) error { return x.Recorder.Completed(rctx, steps[total-1]) }, ctx)
+	x.record(ctx, func(rctx context.Context) error { return x.Recorder.Completed(rctx, steps[total-1]) })
 	x.logf("%s: cutover complete: %s", x.Target, steps[total-1])
 	return nil
 }
@@ -154,17 +154,17 @@ func (x *Executor) rollback(ctx context.Context, n, total int, before Weights, c
 	defer cancel()
 	x.logf("%s: rolling back to %s: %v", x.Target, before, cause)
 	if err := x.Router.Set(rctx, before); err != nil {
-		x.record(func(c context.Context) error {
+		x.record(rctx, func(c context.Context) error {
 			return x.Recorder.RolledBack(c, n, total, nil, fmt.Sprintf("%v; rollback FAILED: %v", cause, err))
-		}, rctx)
-		return fmt.Errorf("shifting traffic for %s %w; rolling back to %s on %s FAILED, traffic may be at step %d: %v",
+		})
+		return fmt.Errorf("shifting traffic for %s %w; rolling back to %s on %s FAILED, traffic may be at step %d: %w",
 			x.Target, cause, before, x.Router, n, err)
 	}
-	x.record(func(c context.Context) error { return x.Recorder.RolledBack(c, n, total, before, cause.Error()) }, rctx)
+	x.record(rctx, func(c context.Context) error { return x.Recorder.RolledBack(c, n, total, before, cause.Error()) })
 	return fmt.Errorf("shifting traffic for %s %w; traffic rolled back to %s", x.Target, cause, before)
 }
 
-func (x *Executor) record(f func(context.Context) error, ctx context.Context) {
+func (x *Executor) record(ctx context.Context, f func(context.Context) error) {
 	if x.Recorder == nil {
 		return
 	}

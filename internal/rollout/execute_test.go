@@ -31,11 +31,13 @@ func (r *fakeRouter) Set(ctx context.Context, w Weights) error {
 		r.onSet(n)
 	}
 	if n == r.failOn {
-		return errors.New("throttled")
+		return errThrottled
 	}
 	r.live = w
 	return nil
 }
+
+var errThrottled = errors.New("throttled")
 
 type fakeGate struct {
 	checks int
@@ -182,6 +184,9 @@ func TestRunReportsAFailedRollback(t *testing.T) {
 	err := newExec(r, &fakeGate{failAt: 9}, rec).Run(context.Background(), before, PlanSteps(before, after, canary))
 	if err == nil || !strings.Contains(err.Error(), "FAILED, traffic may be at step 2") {
 		t.Fatalf("got %v", err)
+	}
+	if !errors.Is(err, errThrottled) {
+		t.Fatalf("the rollback's own error is not wrapped: %v", err)
 	}
 	if last := rec.events[len(rec.events)-1]; !strings.Contains(last, "rollback FAILED") {
 		t.Fatalf("last recorded %q", last)

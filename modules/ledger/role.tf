@@ -7,7 +7,7 @@ locals {
   create_role = length(var.trusted_account_ids) + length(var.trusted_principal_arns) > 0
 
   # Must stay the actions of docs/iam-policy-ledger.json (a test compares them).
-  ledger_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"]
+  ledger_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem", "dynamodb:Query"]
 
   # An account ID as principal lets that account's administrators grant
   # sts:AssumeRole on this role to the roles that deploy (their own

@@ -46,7 +46,7 @@ run "trusts_workload_accounts" {
   }
   assert {
     condition = jsondecode(aws_iam_role_policy.ledger[0].policy).Statement[0].Action == [
-      "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
+      "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem", "dynamodb:Query",
     ]
     error_message = "the role may call only the ledger's item actions"
   }
