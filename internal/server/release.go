@@ -50,7 +50,7 @@ type Releasing struct {
 
 var _ tfprotov6.ProviderServer = (*Releasing)(nil)
 
-func serve[Req, Resp any](s *Releasing, ctx context.Context, req Req, f func(context.Context, Req) (Resp, error)) (Resp, error) {
+func serve[Req, Resp any](ctx context.Context, s *Releasing, req Req, f func(context.Context, Req) (Resp, error)) (Resp, error) {
 	s.mu.RLock()
 	resp, err := f(ctx, req)
 	s.mu.RUnlock()
@@ -71,89 +71,89 @@ func (s *Releasing) StopProvider(ctx context.Context, req *tfprotov6.StopProvide
 }
 
 func (s *Releasing) GetMetadata(ctx context.Context, r *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
-	return serve(s, ctx, r, s.inner.GetMetadata)
+	return serve(ctx, s, r, s.inner.GetMetadata)
 }
 
 func (s *Releasing) GetProviderSchema(ctx context.Context, r *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
-	return serve(s, ctx, r, s.inner.GetProviderSchema)
+	return serve(ctx, s, r, s.inner.GetProviderSchema)
 }
 
 func (s *Releasing) GetResourceIdentitySchemas(ctx context.Context, r *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
-	return serve(s, ctx, r, s.inner.GetResourceIdentitySchemas)
+	return serve(ctx, s, r, s.inner.GetResourceIdentitySchemas)
 }
 
 func (s *Releasing) ValidateProviderConfig(ctx context.Context, r *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
-	return serve(s, ctx, r, s.inner.ValidateProviderConfig)
+	return serve(ctx, s, r, s.inner.ValidateProviderConfig)
 }
 
 func (s *Releasing) ConfigureProvider(ctx context.Context, r *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
-	return serve(s, ctx, r, s.inner.ConfigureProvider)
+	return serve(ctx, s, r, s.inner.ConfigureProvider)
 }
 
 func (s *Releasing) ValidateResourceConfig(ctx context.Context, r *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return serve(s, ctx, r, s.inner.ValidateResourceConfig)
+	return serve(ctx, s, r, s.inner.ValidateResourceConfig)
 }
 
 func (s *Releasing) UpgradeResourceState(ctx context.Context, r *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return serve(s, ctx, r, s.inner.UpgradeResourceState)
+	return serve(ctx, s, r, s.inner.UpgradeResourceState)
 }
 
 func (s *Releasing) ReadResource(ctx context.Context, r *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return serve(s, ctx, r, s.inner.ReadResource)
+	return serve(ctx, s, r, s.inner.ReadResource)
 }
 
 func (s *Releasing) PlanResourceChange(ctx context.Context, r *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return serve(s, ctx, r, s.inner.PlanResourceChange)
+	return serve(ctx, s, r, s.inner.PlanResourceChange)
 }
 
 func (s *Releasing) ApplyResourceChange(ctx context.Context, r *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return serve(s, ctx, r, s.inner.ApplyResourceChange)
+	return serve(ctx, s, r, s.inner.ApplyResourceChange)
 }
 
 func (s *Releasing) ImportResourceState(ctx context.Context, r *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return serve(s, ctx, r, s.inner.ImportResourceState)
+	return serve(ctx, s, r, s.inner.ImportResourceState)
 }
 
 func (s *Releasing) MoveResourceState(ctx context.Context, r *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return serve(s, ctx, r, s.inner.MoveResourceState)
+	return serve(ctx, s, r, s.inner.MoveResourceState)
 }
 
 func (s *Releasing) UpgradeResourceIdentity(ctx context.Context, r *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return serve(s, ctx, r, s.inner.UpgradeResourceIdentity)
+	return serve(ctx, s, r, s.inner.UpgradeResourceIdentity)
 }
 
 func (s *Releasing) GenerateResourceConfig(ctx context.Context, r *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
-	return serve(s, ctx, r, s.inner.GenerateResourceConfig)
+	return serve(ctx, s, r, s.inner.GenerateResourceConfig)
 }
 
 func (s *Releasing) ValidateDataResourceConfig(ctx context.Context, r *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return serve(s, ctx, r, s.inner.ValidateDataResourceConfig)
+	return serve(ctx, s, r, s.inner.ValidateDataResourceConfig)
 }
 
 func (s *Releasing) ReadDataSource(ctx context.Context, r *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return serve(s, ctx, r, s.inner.ReadDataSource)
+	return serve(ctx, s, r, s.inner.ReadDataSource)
 }
 
 func (s *Releasing) CallFunction(ctx context.Context, r *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
-	return serve(s, ctx, r, s.inner.CallFunction)
+	return serve(ctx, s, r, s.inner.CallFunction)
 }
 
 func (s *Releasing) GetFunctions(ctx context.Context, r *tfprotov6.GetFunctionsRequest) (*tfprotov6.GetFunctionsResponse, error) {
-	return serve(s, ctx, r, s.inner.GetFunctions)
+	return serve(ctx, s, r, s.inner.GetFunctions)
 }
 
 func (s *Releasing) ValidateEphemeralResourceConfig(ctx context.Context, r *tfprotov6.ValidateEphemeralResourceConfigRequest) (*tfprotov6.ValidateEphemeralResourceConfigResponse, error) {
-	return serve(s, ctx, r, s.inner.ValidateEphemeralResourceConfig)
+	return serve(ctx, s, r, s.inner.ValidateEphemeralResourceConfig)
 }
 
 func (s *Releasing) OpenEphemeralResource(ctx context.Context, r *tfprotov6.OpenEphemeralResourceRequest) (*tfprotov6.OpenEphemeralResourceResponse, error) {
-	return serve(s, ctx, r, s.inner.OpenEphemeralResource)
+	return serve(ctx, s, r, s.inner.OpenEphemeralResource)
 }
 
 func (s *Releasing) RenewEphemeralResource(ctx context.Context, r *tfprotov6.RenewEphemeralResourceRequest) (*tfprotov6.RenewEphemeralResourceResponse, error) {
-	return serve(s, ctx, r, s.inner.RenewEphemeralResource)
+	return serve(ctx, s, r, s.inner.RenewEphemeralResource)
 }
 
 func (s *Releasing) CloseEphemeralResource(ctx context.Context, r *tfprotov6.CloseEphemeralResourceRequest) (*tfprotov6.CloseEphemeralResourceResponse, error) {
-	return serve(s, ctx, r, s.inner.CloseEphemeralResource)
+	return serve(ctx, s, r, s.inner.CloseEphemeralResource)
 }
