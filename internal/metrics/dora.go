@@ -54,10 +54,10 @@ func Compute(in Input) Result {
 	events := append([]ledger.Event(nil), in.Events...)
 	sort.Slice(events, func(i, j int) bool { return events[i].At.Before(events[j].At) })
 	for _, e := range events {
-		switch {
-		case e.Kind == ledger.KindDeploymentVerified:
+		switch e.Kind {
+		case ledger.KindDeploymentVerified:
 			r.Deployments++
-		case e.Kind == ledger.KindDeploymentStarted || e.Kind == ledger.KindCutoverStarted:
+		case ledger.KindDeploymentStarted, ledger.KindCutoverStarted:
 			r.Changes++
 		}
 		if isFailure(e) {
