@@ -27,8 +27,10 @@ import (
 type Kind string
 
 const (
+	// Variables holds the environment's plain variables.
 	Variables Kind = "vars"
-	Secrets   Kind = "secrets"
+	// Secrets holds the environment's secrets (SecureString parameters).
+	Secrets Kind = "secrets"
 	// Notify holds the secrets of the environment's notify block.
 	Notify Kind = "notify"
 )

@@ -73,7 +73,9 @@ var EnforceModes = []string{EnforcePlan, EnforceApply}
 type Stage int
 
 const (
+	// AtPlan is the check made when the release is planned.
 	AtPlan Stage = iota
+	// AtApply is the check made again when the release is applied.
 	AtApply
 )
 
