@@ -155,9 +155,9 @@ func serviceArg(arg string) (env, service string, err error) {
 }
 
 // positiveDuration checks a duration flag.
-func positiveDuration(flag string, d, min, max time.Duration) error {
-	if d < min || d > max {
-		return fmt.Errorf("--%s %s is out of range: give a duration from %s to %s, e.g. 24h", flag, d, min, max)
+func positiveDuration(flag string, d, lo, hi time.Duration) error {
+	if d < lo || d > hi {
+		return fmt.Errorf("--%s %s is out of range: give a duration from %s to %s, e.g. 24h", flag, d, lo, hi)
 	}
 	return nil
 }
