@@ -273,17 +273,17 @@ func failedCondition(r types.CancellationReason) bool {
 // conflicted says whether the transaction was cancelled only because
 // another one was writing the same items: trying again resolves it.
 func conflicted(reasons []types.CancellationReason) bool {
-	any := false
+	retry := false
 	for _, r := range reasons {
 		switch aws.ToString(r.Code) {
 		case "", "None":
 		case "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded":
-			any = true
+			retry = true
 		default:
 			return false
 		}
 	}
-	return any
+	return retry
 }
 
 // pause waits a little longer after each failed attempt.
