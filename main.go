@@ -4,6 +4,7 @@ package main
 import (
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -24,17 +25,31 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider for a debugger (delve)")
 	flag.Parse()
+	if err := serve(debug); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func serve(debug bool) error {
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
+	if dir := os.Getenv(server.ProfileDirEnv); dir != "" {
+		stop, err := server.StartProfiles(dir)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				log.Print(err)
+			}
+		}()
+	}
 	// The framework's protocol server, wrapped so that it lets go of the
 	// requests it served (internal/server explains why).
 	framework := providerserver.NewProtocol6(provider.New(version)())
-	err := tf6server.Serve("registry.terraform.io/golive-dev/golive", func() tfprotov6.ProviderServer {
+	return tf6server.Serve("registry.terraform.io/golive-dev/golive", func() tfprotov6.ProviderServer {
 		return server.ReleaseContexts(framework(), server.DefaultReleaseEvery)
 	}, opts...)
-	if err != nil {
-		log.Fatal(err)
-	}
 }
