@@ -91,7 +91,8 @@ func (n *Notifier) Notify(ctx context.Context, e ledger.Event) {
 		// rollback. Bounded, so it cannot hang the provider.
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 		defer cancel()
-		n.Deliver(dctx, e)
+		// Deliver has reported each failed target to OnFailure.
+		_ = n.Deliver(dctx, e)
 	}()
 }
 

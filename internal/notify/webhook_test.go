@@ -214,7 +214,7 @@ func TestWebhookSecretFrom(t *testing.T) {
 	t.Parallel()
 	r := newReceiver(t)
 	reads := 0
-	var fail error = errors.New("reading parameter /golive/shop/prod/notify/webhook_secret: AccessDeniedException")
+	fail := errors.New("reading parameter /golive/shop/prod/notify/webhook_secret: AccessDeniedException")
 	n := &notify.Notifier{WebhookURL: r.server.URL, WebhookSecretFrom: func(context.Context) (notify.Secret, error) {
 		reads++
 		if fail != nil {
