@@ -67,7 +67,7 @@ func (h *HTTPCheck) Check(ctx context.Context) error {
 		}
 		return fmt.Errorf("%s: %w", h.Name(), err)
 	}
-	req, err := http.NewRequestWithContext(rctx, h.method(), h.URL, nil)
+	req, err := http.NewRequestWithContext(rctx, h.method(), h.URL, http.NoBody)
 	if err != nil {
 		return fmt.Errorf("%s: %w", h.Name(), err)
 	}
