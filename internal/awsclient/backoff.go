@@ -28,8 +28,8 @@ type backoff struct {
 	rand     func() float64
 }
 
-func newBackoff(max time.Duration, throttle retry.IsErrorThrottle) *backoff {
-	return &backoff{max: max, throttle: throttle, rand: rand.Float64}
+func newBackoff(limit time.Duration, throttle retry.IsErrorThrottle) *backoff {
+	return &backoff{max: limit, throttle: throttle, rand: rand.Float64}
 }
 
 // BackoffDelay is how long to wait before retrying after attempt failed

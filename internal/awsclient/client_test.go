@@ -39,7 +39,9 @@ func TestEndpointsApplyPerService(t *testing.T) {
 		t.Fatalf("region %s", c.Region())
 	}
 	// Clients are built once and shared.
-	if c.SSM() != c.SSM() || c.CloudWatch() != c.CloudWatch() {
+	ssmA, ssmB := c.SSM(), c.SSM()
+	cwA, cwB := c.CloudWatch(), c.CloudWatch()
+	if ssmA != ssmB || cwA != cwB {
 		t.Fatal("clients rebuilt on each call")
 	}
 }
@@ -71,8 +73,11 @@ func TestCloudWatchProtocolFollowsEndpointOverride(t *testing.T) {
 			t.Setenv("AWS_CONFIG_FILE", os.DevNull)
 			t.Setenv("AWS_ENDPOINT_URL", "")
 			t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", "")
-			os.Unsetenv("AWS_ENDPOINT_URL")
-			os.Unsetenv("AWS_ENDPOINT_URL_CLOUDWATCH")
+			for _, k := range []string{"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDWATCH"} {
+				if err := os.Unsetenv(k); err != nil {
+					t.Fatal(err)
+				}
+			}
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
