@@ -173,7 +173,7 @@ func (r *Runner) createOwned(ctx context.Context, txn Txn, s Split, end *change.
 		undo, cancel := detached.WithTimeout(ctx, detached.CallTimeout)
 		defer cancel()
 		if derr := o.Remove(undo); derr != nil {
-			err = fmt.Errorf("%w\n\ndeleting the %s this apply created also failed, delete it by hand: %v", err, o.Kind, derr)
+			err = fmt.Errorf("%w\n\ndeleting the %s this apply created also failed, delete it by hand: %w", err, o.Kind, derr)
 		}
 		return Result{}, err
 	}

@@ -29,7 +29,7 @@ func StartProfiles(dir string) (stop func() error, err error) {
 		return nil, fmt.Errorf("%s: %w", ProfileDirEnv, err)
 	}
 	if err := pprof.StartCPUProfile(cpu); err != nil {
-		cpu.Close()
+		_ = cpu.Close()
 		return nil, fmt.Errorf("%s: %w", ProfileDirEnv, err)
 	}
 	return func() error {
