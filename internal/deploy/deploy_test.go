@@ -40,6 +40,7 @@ func TestHTTPHook(t *testing.T) {
 		calls <- call{r.Method, r.Header.Get("Authorization"), r.Header.Get("Content-Type"), body}
 		if strings.HasSuffix(r.URL.Path, "/fail") {
 			http.Error(w, "boom", http.StatusBadGateway)
+			return
 		}
 	}))
 	defer srv.Close()

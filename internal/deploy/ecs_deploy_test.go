@@ -141,8 +141,7 @@ func TestECSDeploy_updateSendsEverySettingAndUndoRestores(t *testing.T) {
 	}
 	// moto keeps only some settings of CreateService; an update it keeps
 	// whole, so put the first settings in place through an update.
-	a, err := f.deployer.Deploy(ctx, greenID, first, deploy.ClaimTag)
-	if err != nil {
+	if _, err := f.deployer.Deploy(ctx, greenID, first, deploy.ClaimTag); err != nil {
 		t.Fatal(err)
 	}
 	second := f.service(2)
@@ -154,7 +153,7 @@ func TestECSDeploy_updateSendsEverySettingAndUndoRestores(t *testing.T) {
 	if reason := deploy.ReplacementReason(first, second); reason != "" {
 		t.Fatalf("premise: every change is in place, got %q", reason)
 	}
-	a, err = f.deployer.Deploy(ctx, greenID, second, deploy.ClaimTag)
+	a, err := f.deployer.Deploy(ctx, greenID, second, deploy.ClaimTag)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,15 +35,16 @@ func (e *NotOwnedError) Error() string {
 type Claim int
 
 const (
-	// ClaimTag: only a service whose OwnerTag names the deployment.
+	// ClaimTag entitles a deployment to change only a service whose
+	// OwnerTag names it.
 	ClaimTag Claim = iota
 	// ClaimAdopt (adopt = true): any existing service; one not tagged for
 	// the deployment is adopted (tagged, and recorded as adopted).
 	ClaimAdopt
-	// ClaimTracked: Terraform state already holds the deployment and its
-	// service. An untagged service was created by a golive release that
-	// did not tag yet: it is tagged now. One tagged for another
-	// deployment is refused.
+	// ClaimTracked is the claim of a deployment whose service Terraform
+	// state already holds. An untagged service was created by a golive
+	// release that did not tag yet: it is tagged now. One tagged for
+	// another deployment is refused.
 	ClaimTracked
 )
 

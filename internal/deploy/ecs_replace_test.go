@@ -46,17 +46,17 @@ func TestReplacementReason(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			old, new := base, base
+			before, after := base, base
 			if c.from != nil {
-				c.from(&old)
-				c.from(&new)
+				c.from(&before)
+				c.from(&after)
 			}
-			c.change(&new)
-			got := deploy.ReplacementReason(old, new)
+			c.change(&after)
+			got := deploy.ReplacementReason(before, after)
 			if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
 				t.Fatalf("ReplacementReason = %q, want %q", got, c.want)
 			}
-			if at := deploy.ReplacementSetting(old, new); at != c.at {
+			if at := deploy.ReplacementSetting(before, after); at != c.at {
 				t.Fatalf("ReplacementSetting = %q, want %q", at, c.at)
 			}
 		})

@@ -58,7 +58,7 @@ func (f *taskHookFixture) hook() deploy.ECSTaskHook {
 
 // stopWhenStarted stops the hook's task once it runs, as the task would
 // by finishing, and sends the task as RunTask started it.
-func (f *taskHookFixture) stopWhenStarted(t *testing.T) <-chan ecstypes.Task {
+func (f *taskHookFixture) stopWhenStarted() <-chan ecstypes.Task {
 	started := make(chan ecstypes.Task, 1)
 	go func() {
 		ctx := context.Background()
@@ -88,7 +88,7 @@ var hookRelease = deploy.Release{Environment: "shop/prod", Service: "api", Versi
 func TestECSTaskHook_successWithOverrides(t *testing.T) {
 	t.Parallel()
 	f := newTaskHookFixture(t)
-	started := f.stopWhenStarted(t)
+	started := f.stopWhenStarted()
 	if err := f.hook().RunRelease(context.Background(), hookRelease); err != nil {
 		t.Fatalf("a task that exits 0 must pass: %v", err)
 	}
@@ -112,7 +112,7 @@ func TestECSTaskHook_nonZeroExitFails(t *testing.T) {
 	t.Parallel()
 	f := newTaskHookFixture(t)
 	f.answers.SetExitCode(3)
-	f.stopWhenStarted(t)
+	f.stopWhenStarted()
 	err := f.hook().RunRelease(context.Background(), hookRelease)
 	if err == nil || !strings.Contains(err.Error(), "container migrate exited with code 3: Essential container in task exited [EssentialContainerExited]") {
 		t.Fatalf("exit 3: %v", err)

@@ -176,10 +176,10 @@ func (p *Pipeline) fail(ctx context.Context, out *Outcome, applied Change, cause
 		switch {
 		case uerr != nil && applied.Created():
 			out.Leftover = true
-			err = fmt.Errorf("%w; %v: the service stays in Terraform state, and terraform destroy or the next apply deletes it", cause, uerr)
+			err = fmt.Errorf("%w; %w: the service stays in Terraform state, and terraform destroy or the next apply deletes it", cause, uerr)
 			p.record(ctx, ledger.KindRolledBack, ledger.OutcomePutBackFailed, uerr.Error(), cause.Error())
 		case uerr != nil:
-			err = fmt.Errorf("%w; %v", cause, uerr)
+			err = fmt.Errorf("%w; %w", cause, uerr)
 			p.record(ctx, ledger.KindRolledBack, ledger.OutcomePutBackFailed, uerr.Error(), cause.Error())
 		default:
 			outcome := ledger.OutcomePutBack

@@ -201,12 +201,12 @@ var fixedNow = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 
 // newPipeline deploys api@2.0.0 to slot green of shop/prod, where 1.0.0
 // ran before, with one hook per phase and one gate.
-func newPipeline(change *fakeChange) *pipelineFixture {
+func newPipeline(applied *fakeChange) *pipelineFixture {
 	j := &journal{}
-	if change != nil {
-		change.j = j
+	if applied != nil {
+		applied.j = j
 	}
-	f := &pipelineFixture{j: j, target: &fakeTarget{j: j, change: change},
+	f := &pipelineFixture{j: j, target: &fakeTarget{j: j, change: applied},
 		ledger:  &fakeLedger{j: j, release: &ledger.Release{Slots: map[string]ledger.Slot{"green": {Version: "1.0.0"}}}},
 		session: &fakeSession{j: j}, before: &fakeHook{j: j, name: "migrate"}, after: &fakeHook{j: j, name: "announce"},
 		gate: &fakeGate{j: j, name: `alarm "api-5xx"`}}
@@ -388,9 +388,13 @@ func TestPipeline_firstDeploymentFailsAndDeleteFails(t *testing.T) {
 }
 
 func TestPipeline_putBackFails(t *testing.T) {
-	f := newPipeline(&fakeChange{waitErr: errors.New("rollout failed"), undoErr: errors.New("putting ECS service api-green back on api:1: throttled")})
+	undoErr := errors.New("putting ECS service api-green back on api:1: throttled")
+	f := newPipeline(&fakeChange{waitErr: errors.New("rollout failed"), undoErr: undoErr})
 	out, err := f.p.Run(context.Background())
 	wantErrText(t, err, "rollout failed; putting ECS service api-green back on api:1: throttled")
+	if !errors.Is(err, undoErr) {
+		t.Fatalf("the put-back error is not wrapped: %v", err)
+	}
 	if out.Leftover {
 		t.Fatal("an existing service is tracked already: no leftover")
 	}
