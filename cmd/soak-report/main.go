@@ -1,7 +1,7 @@
 // Command soak-report writes the figures of a `make soak` run into
-// docs/reliability.md:
+// docs/reliability.md, and the reports they come from beside it:
 //
-//	go run ./cmd/soak-report -in .build/soak -docs docs/reliability.md
+//	go run ./cmd/soak-report -in .build/soak -docs docs/reliability.md -json docs/reliability-soak.json
 //
 // It fails when any run lost anything, so a soak with losses cannot be
 // quoted as a clean one.
@@ -11,7 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"time"
+	"path/filepath"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/soak"
 )
@@ -20,14 +20,18 @@ func main() {
 	in := flag.String("in", ".build/soak", "directory of soak reports (GOLIVE_SOAK_OUT)")
 	docs := flag.String("docs", "docs/reliability.md", "markdown file with soak markers to update")
 	runs := flag.String("runs", os.Getenv("GOLIVE_SOAK_RUNS"), "GOLIVE_SOAK_RUNS the soak used (for the header)")
+	raw := flag.String("json", "docs/reliability-soak.json", "where to keep the reports, runs and all, that the page quotes")
 	flag.Parse()
 	sums, err := soak.ReadDir(*in)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "soak report:", err)
 		os.Exit(1)
 	}
-	header := fmt.Sprintf("Figures of `make soak SOAK_RUNS=%s`, run %s.", *runs, time.Now().UTC().Format("2006-01-02"))
-	if err := soak.UpdateDocs(*docs, sums, header); err != nil {
+	if err := soak.WriteJSON(*raw, sums); err != nil {
+		fmt.Fprintln(os.Stderr, "soak report:", err)
+		os.Exit(1)
+	}
+	if err := soak.UpdateDocs(*docs, sums, soak.Header(*runs, filepath.Base(*raw), sums)); err != nil {
 		fmt.Fprintln(os.Stderr, "soak report:", err)
 		os.Exit(1)
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -53,12 +54,19 @@ type Run struct {
 type Report struct {
 	Suite    string `json:"suite"`
 	Scenario string `json:"scenario"`
-	mu       sync.Mutex
-	Runs     []Run `json:"runs"`
+	// Unit names, in the plural, what each added Run stands for when it is
+	// not a whole run, e.g. "places searched" for a suite that adds one
+	// entry per place one run searched. Runs are then counted by seed.
+	Unit    string `json:"unit,omitempty"`
+	mu      sync.Mutex
+	started time.Time
+	Runs    []Run `json:"runs"`
 }
 
-// NewReport starts a report.
-func NewReport(suite, scenario string) *Report { return &Report{Suite: suite, Scenario: scenario} }
+// NewReport starts a report; its clock starts too.
+func NewReport(suite, scenario string) *Report {
+	return &Report{Suite: suite, Scenario: scenario, started: time.Now().UTC()}
+}
 
 // Add records a run.
 func (r *Report) Add(run Run) {
@@ -69,9 +77,17 @@ func (r *Report) Add(run Run) {
 
 // Summary is what docs/reliability.md quotes.
 type Summary struct {
-	Suite          string         `json:"suite"`
-	Scenario       string         `json:"scenario"`
-	Runs           int            `json:"runs"`
+	Suite    string `json:"suite"`
+	Scenario string `json:"scenario"`
+	// Runs counts runs; with a Unit, Entries counts the entries they made.
+	Runs    int    `json:"runs"`
+	Unit    string `json:"unit,omitempty"`
+	Entries int    `json:"entries,omitempty"`
+	// Started and Finished are the wall-clock bounds of the scenario, from
+	// NewReport to the summary; CPUs is how many the machine had.
+	Started        time.Time      `json:"started"`
+	Finished       time.Time      `json:"finished"`
+	CPUs           int            `json:"cpus"`
 	FaultsInjected map[string]int `json:"faults_injected,omitempty"`
 	Outcomes       map[string]int `json:"outcomes"`
 	Lost           int            `json:"lost"`
@@ -82,7 +98,15 @@ type Summary struct {
 func (r *Report) Summarize() Summary {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s := Summary{Suite: r.Suite, Scenario: r.Scenario, Runs: len(r.Runs), Outcomes: map[string]int{}, Details: append([]Run(nil), r.Runs...)}
+	s := Summary{Suite: r.Suite, Scenario: r.Scenario, Runs: len(r.Runs), Unit: r.Unit, Outcomes: map[string]int{}, Details: append([]Run(nil), r.Runs...),
+		Started: r.started, Finished: time.Now().UTC(), CPUs: runtime.NumCPU()}
+	if r.Unit != "" {
+		seeds := map[int64]bool{}
+		for _, run := range r.Runs {
+			seeds[run.Seed] = true
+		}
+		s.Runs, s.Entries = len(seeds), len(r.Runs)
+	}
 	sort.Slice(s.Details, func(i, j int) bool { return s.Details[i].Seed < s.Details[j].Seed })
 	for _, run := range r.Runs {
 		s.Outcomes[run.Outcome]++

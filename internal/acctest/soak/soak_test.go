@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRunsDefaultsToShortAndHonoursEnv(t *testing.T) {
@@ -72,8 +73,9 @@ func TestTableAndUpdateDocs(t *testing.T) {
 	}
 	table := Table(sums)
 	for _, want := range []string{
-		"| concurrency | same service | 1 | none | one-refused 1 | 0 |",
-		"| faults | 30% faulted calls | 1 | 3 (5xx 2, reset 1) | succeeded 1 | 0 |",
+		// Around the time column, which says how long the test took.
+		"| concurrency | same service | 1 | ", " | none | one-refused 1 | 0 |",
+		"| faults | 30% faulted calls | 1 | ", " | 3 (5xx 2, reset 1) | succeeded 1 | 0 |",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
@@ -90,5 +92,62 @@ func TestTableAndUpdateDocs(t *testing.T) {
 	}
 	if err := UpdateDocs(filepath.Join(t.TempDir(), "none.md"), sums, "h"); err == nil {
 		t.Fatal("UpdateDocs of a missing file succeeded")
+	}
+}
+
+// A suite whose entries are places one run searched says so: one run, the
+// places counted apart.
+func TestSummaryCountsRunsBySeedWhenEntriesAreNotRuns(t *testing.T) {
+	r := NewReport("secrets", "write-only secret")
+	r.Unit = "places searched"
+	for _, place := range []string{"state", "plan", "logs"} {
+		r.Add(Run{Seed: 7, Outcome: "absent", Detail: place})
+	}
+	s := r.Summarize()
+	if s.Runs != 1 || s.Entries != 3 || s.Outcomes["absent"] != 3 {
+		t.Fatalf("summary %+v: want 1 run, 3 entries", s)
+	}
+	if want := "| secrets | write-only secret | 1 (3 places searched) |"; !strings.Contains(Table([]Summary{s}), want) {
+		t.Errorf("table lacks %q:\n%s", want, Table([]Summary{s}))
+	}
+}
+
+// The header's duration and cores come from the reports: from the first
+// scenario's start to the last one's end.
+func TestHeaderTimesTheSoakFromTheReports(t *testing.T) {
+	at := func(hm string) time.Time {
+		ts, err := time.Parse(time.RFC3339, "2026-11-23T"+hm+":00Z")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ts
+	}
+	sums := []Summary{
+		{Suite: "faults", Scenario: "a", Started: at("10:00"), Finished: at("10:09"), CPUs: 2},
+		{Suite: "secrets", Scenario: "b", Started: at("10:10"), Finished: at("10:15"), CPUs: 2},
+		{Suite: "old", Scenario: "written before reports were timed"},
+	}
+	h := Header("10", "reliability-soak.json", sums)
+	for _, want := range []string{"`make soak SOAK_RUNS=10`, run 2026-11-23 on 2 cores: 15m0s from the first scenario's start", "[`reliability-soak.json`](reliability-soak.json)"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("header %q lacks %q", h, want)
+		}
+	}
+	table := Table(sums)
+	for _, want := range []string{"| faults | a | 0 | 9m0s |", "| old | written before reports were timed | 0 | — |"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	if got := Header("10", "x.json", sums[2:]); got != "Figures of `make soak SOAK_RUNS=10`." {
+		t.Errorf("header without times = %q", got)
+	}
+	path := filepath.Join(t.TempDir(), "soak.json")
+	if err := WriteJSON(path, sums); err != nil {
+		t.Fatal(err)
+	}
+	var back []Summary
+	if b, err := os.ReadFile(path); err != nil || json.Unmarshal(b, &back) != nil || len(back) != 3 || !back[0].Finished.Equal(at("10:09")) {
+		t.Fatalf("raw reports read back: %+v, %v", back, err)
 	}
 }

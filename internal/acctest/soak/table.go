@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Markers delimit the generated part of docs/reliability.md.
@@ -48,12 +49,69 @@ func ReadDir(dir string) ([]Summary, error) {
 // Table renders the summaries as a markdown table.
 func Table(sums []Summary) string {
 	var b strings.Builder
-	b.WriteString("| suite | scenario | runs | faults injected | outcomes | lost |\n|---|---|---:|---|---|---:|\n")
+	b.WriteString("| suite | scenario | runs | time | faults injected | outcomes | lost |\n|---|---|---:|---:|---|---|---:|\n")
 	for _, s := range sums {
-		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %d |\n", s.Suite, s.Scenario, s.Runs,
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %d |\n", s.Suite, s.Scenario, runsCell(s), duration(s.Started, s.Finished),
 			counts(s.FaultsInjected, "none"), counts(s.Outcomes, "—"), s.Lost)
 	}
 	return b.String()
+}
+
+// runsCell is the runs column: "10", or "1 (12 places searched)" when the
+// suite's entries are not runs.
+func runsCell(s Summary) string {
+	if s.Unit == "" {
+		return fmt.Sprint(s.Runs)
+	}
+	return fmt.Sprintf("%d (%d %s)", s.Runs, s.Entries, s.Unit)
+}
+
+// duration is finished - started to the second, "—" when a report does
+// not say.
+func duration(started, finished time.Time) string {
+	if started.IsZero() || finished.Before(started) {
+		return "—"
+	}
+	return finished.Sub(started).Round(time.Second).String()
+}
+
+// Header says how and when the figures were made, and how long the soak
+// took: from the first scenario's start to the last one's end, on the
+// machine's cores, both as the reports recorded them. raw names the JSON
+// file of the reports, beside the page.
+func Header(soakRuns, raw string, sums []Summary) string {
+	var first, last time.Time
+	cpus := 0
+	for _, s := range sums {
+		if s.Started.IsZero() {
+			continue
+		}
+		if first.IsZero() || s.Started.Before(first) {
+			first = s.Started
+		}
+		if s.Finished.After(last) {
+			last = s.Finished
+		}
+		cpus = max(cpus, s.CPUs)
+	}
+	h := fmt.Sprintf("Figures of `make soak SOAK_RUNS=%s`", soakRuns)
+	if first.IsZero() {
+		return h + "."
+	}
+	return fmt.Sprintf("%s, run %s on %d cores: %s from the first scenario's start to the last one's end "+
+		"(the suites of `internal/provider`, then those of `test/`; the scenarios of a suite in parallel). "+
+		"The reports they come from, every run with its seed, are in [`%s`](%s).",
+		h, first.Format("2006-01-02"), cpus, duration(first, last), raw, raw)
+}
+
+// WriteJSON keeps the summaries, runs and all, as one JSON file: the raw
+// figures the page quotes.
+func WriteJSON(path string, sums []Summary) error {
+	b, err := json.MarshalIndent(sums, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
 
 func counts(m map[string]int, empty string) string {
