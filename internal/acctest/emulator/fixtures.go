@@ -229,12 +229,18 @@ func RecordWeights(ctx context.Context, cfg aws.Config, zoneID, name string) (ma
 func ListenerOf(ctx context.Context, cfg aws.Config, lb string) (string, error) {
 	c := elbv2.NewFromConfig(cfg)
 	lbs, err := c.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{lb}})
-	if err != nil || len(lbs.LoadBalancers) != 1 {
-		return "", fmt.Errorf("load balancer %s: %v", lb, err)
+	if err != nil {
+		return "", fmt.Errorf("load balancer %s: %w", lb, err)
+	}
+	if len(lbs.LoadBalancers) != 1 {
+		return "", fmt.Errorf("load balancer %s: %d found, want 1", lb, len(lbs.LoadBalancers))
 	}
 	ls, err := c.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: lbs.LoadBalancers[0].LoadBalancerArn})
-	if err != nil || len(ls.Listeners) != 1 {
-		return "", fmt.Errorf("the listener of %s: %v", lb, err)
+	if err != nil {
+		return "", fmt.Errorf("the listener of %s: %w", lb, err)
+	}
+	if len(ls.Listeners) != 1 {
+		return "", fmt.Errorf("the listener of %s: %d found, want 1", lb, len(ls.Listeners))
 	}
 	return aws.ToString(ls.Listeners[0].ListenerArn), nil
 }

@@ -79,42 +79,33 @@ func (r *Recording) Stop() ([]Call, error) {
 		if err = r.s.post("/moto-api/recorder/stop-recording", ""); err != nil {
 			return
 		}
-		var body io.ReadCloser
-		if body, err = r.s.download(); err != nil {
-			return
-		}
-		defer body.Close()
-		calls, err = parseRecording(body)
+		err = r.s.download(func(body io.Reader) error {
+			var perr error
+			calls, perr = parseRecording(body)
+			return perr
+		})
 	})
 	return calls, err
 }
 
-func (s *Server) download() (io.ReadCloser, error) {
+// download hands the emulator's recording to read.
+func (s *Server) download(read func(io.Reader) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/moto-api/recorder/download-recording", nil)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/moto-api/recorder/download-recording", http.NoBody)
 	if err != nil {
-		cancel()
-		return nil, err
+		return err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		cancel()
-		return nil, fmt.Errorf("downloading the emulator's recording: %w", err)
+		return fmt.Errorf("downloading the emulator's recording: %w", err)
 	}
+	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		resp.Body.Close()
-		cancel()
-		return nil, fmt.Errorf("downloading the emulator's recording: HTTP %d", resp.StatusCode)
+		return fmt.Errorf("downloading the emulator's recording: HTTP %d", resp.StatusCode)
 	}
-	return struct {
-		io.Reader
-		io.Closer
-	}{resp.Body, closerFunc(func() error { defer cancel(); return resp.Body.Close() })}, nil
+	return read(resp.Body)
 }
-
-type closerFunc func() error
-
-func (f closerFunc) Close() error { return f() }
 
 // recordedRequest is one JSON line of moto's recording.
 type recordedRequest struct {

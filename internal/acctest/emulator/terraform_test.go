@@ -27,11 +27,13 @@ func TestProviderHCL(t *testing.T) {
 
 func TestSnapshotMirror(t *testing.T) {
 	src := t.TempDir()
-	bin := filepath.Join(src, "registry.terraform.io/golive-dev/golive/0.1.0/linux_amd64/terraform-provider-golive_v0.1.0")
-	os.MkdirAll(filepath.Dir(bin), 0o755)
-	os.WriteFile(bin, []byte("build 1"), 0o755)
+	bin := filepath.Join(src, "registry.terraform.io", "golive-dev", "golive", "0.1.0", "linux_amd64", "terraform-provider-golive_v0.1.0")
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, bin, "build 1", 0o755)
 	tfrc := filepath.Join(t.TempDir(), "terraformrc")
-	os.WriteFile(tfrc, []byte(`provider_installation {
+	writeFile(t, tfrc, `provider_installation {
   filesystem_mirror {
     path    = "`+src+`"
     include = ["registry.terraform.io/golive-dev/golive"]
@@ -41,13 +43,13 @@ func TestSnapshotMirror(t *testing.T) {
     include = ["registry.terraform.io/hashicorp/aws"]
   }
 }
-`), 0o644)
+`, 0o644)
 	dir := t.TempDir()
 	rc, err := SnapshotMirror(tfrc, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(bin, []byte("build 2"), 0o755) // a make install after the snapshot
+	writeFile(t, bin, "build 2", 0o755) // a make install after the snapshot
 	text, _ := os.ReadFile(rc)
 	if strings.Contains(string(text), src) || !strings.Contains(string(text), filepath.Join(dir, "golive-mirror")) || !strings.Contains(string(text), "/opt/tf-plugins") {
 		t.Fatalf("snapshot configuration:\n%s", text)
@@ -58,5 +60,12 @@ func TestSnapshotMirror(t *testing.T) {
 	}
 	if _, err := SnapshotMirror(filepath.Join(t.TempDir(), "none"), t.TempDir()); err == nil {
 		t.Fatal("snapshot of a missing configuration succeeded")
+	}
+}
+
+func writeFile(t *testing.T, name, text string, mode os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(text), mode); err != nil {
+		t.Fatal(err)
 	}
 }
