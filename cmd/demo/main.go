@@ -82,7 +82,10 @@ func run() error {
 	if err := d.terraform("plan", "-input=false", "-var", releases("1.0.0", "1.0.0", "2.0.0")); err == nil {
 		return fmt.Errorf("the promotion gate was expected to refuse 2.0.0 in production")
 	}
-	fmt.Println("\n  ✔ refused at plan time, as intended; nothing was changed")
+	if err := refusedByPromotionGate(d.lastOutput.String(), "api", "2.0.0", "shop/prod", "shop/staging"); err != nil {
+		return fmt.Errorf("production was expected to refuse 2.0.0 at its promotion gate: %w", err)
+	}
+	fmt.Println("\n  ✔ refused at plan time by the promotion gate (version not verified upstream), as intended; nothing was changed")
 
 	step("2.0.0 goes to dev, then staging (each to its idle green slot), then to production by canary: 10%, 50%, 100%")
 	for _, r := range []string{releases("2.0.0", "1.0.0", "1.0.0"), releases("2.0.0", "2.0.0", "1.0.0"), releases("2.0.0", "2.0.0", "2.0.0")} {
