@@ -63,8 +63,11 @@ func standardCRDs() ([]*unstructured.Unstructured, error) {
 		return nil, err
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "config", "crd", "standard", "*.yaml"))
-	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("no CRDs in %s/config/crd/standard (%v)", dir, err)
+	if err != nil {
+		return nil, fmt.Errorf("finding the CRDs in %s/config/crd/standard: %w", dir, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no CRDs in %s/config/crd/standard", dir)
 	}
 	var out []*unstructured.Unstructured
 	for _, f := range files {

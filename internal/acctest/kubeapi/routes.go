@@ -29,8 +29,8 @@ func (s *Server) Namespace(t testing.TB) string {
 	t.Helper()
 	name := strings.ToLower(regexp.MustCompile(`[^a-zA-Z0-9]+`).ReplaceAllString(t.Name(), "-"))
 	suffix := "-" + strconv.FormatInt(namespaceSeq.Add(1), 10)
-	if max := 63 - len(suffix); len(name) > max {
-		name = name[:max]
+	if limit := 63 - len(suffix); len(name) > limit {
+		name = name[:limit]
 	}
 	return strings.Trim(name, "-") + suffix
 }
@@ -82,10 +82,15 @@ users:
 `, s.URL, b64(s.pki.caCert), b64(s.pki.clientCert), b64(s.pki.clientKey))
 }
 
-// CA, ClientCert and ClientKey are the PEM credentials of the admin user.
-func (s *Server) CA() string         { return string(s.pki.caCert) }
+// CA is the PEM certificate of the authority the server and the admin
+// user's certificates come from.
+func (s *Server) CA() string { return string(s.pki.caCert) }
+
+// ClientCert is the admin user's PEM certificate.
 func (s *Server) ClientCert() string { return string(s.pki.clientCert) }
-func (s *Server) ClientKey() string  { return string(s.pki.clientKey) }
+
+// ClientKey is the admin user's PEM private key.
+func (s *Server) ClientKey() string { return string(s.pki.clientKey) }
 
 // Backend is one backendRef of a test route: a Service in the route's
 // namespace, its port and, when set, its weight.
@@ -115,7 +120,7 @@ func NewRoute(namespace, name string, rules ...[]Backend) *gatewayv1.HTTPRoute {
 		for _, b := range backends {
 			ref := gatewayv1.HTTPBackendRef{}
 			ref.Name = gatewayv1.ObjectName(b.Service)
-			ref.Port = ptr.To(gatewayv1.PortNumber(b.Port))
+			ref.Port = ptr.To(b.Port)
 			ref.Weight = b.Weight
 			rule.BackendRefs = append(rule.BackendRefs, ref)
 		}

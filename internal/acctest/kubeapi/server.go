@@ -37,11 +37,10 @@ type Server struct {
 	// Config is a client configuration for the admin user.
 	Config *rest.Config
 
-	pki        *pki
-	dir        string
-	etcd, api  *process
-	etcdURL    string
-	kubeconfig string // written on first use, see Kubeconfig
+	pki       *pki
+	dir       string
+	etcd, api *process
+	etcdURL   string
 }
 
 // Binaries are the programs Start runs; `make kubeapi` builds them.
@@ -178,7 +177,7 @@ func (s *Server) waitHealthy(ctx context.Context, limit time.Duration) error {
 				return fmt.Errorf("%s exited before the API server was healthy:\n%s", p.name, p.logs)
 			}
 		}
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/healthz", nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/healthz", http.NoBody)
 		resp, err := client.Do(req)
 		if err == nil {
 			resp.Body.Close()
@@ -270,12 +269,18 @@ func repoRoot() (string, error) {
 
 func freePorts(n int) ([]int, error) {
 	var ports []int
+	var held []net.Listener // until all are chosen, so they differ
+	defer func() {
+		for _, l := range held {
+			l.Close()
+		}
+	}()
 	for range n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, fmt.Errorf("finding a free port: %w", err)
 		}
-		defer l.Close() // held until all are chosen, so they differ
+		held = append(held, l)
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil
