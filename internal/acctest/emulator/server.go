@@ -55,8 +55,11 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating the emulator's recording file: %w", err)
 	}
-	rec.Close()
 	s.recording = rec.Name()
+	if err := rec.Close(); err != nil {
+		os.Remove(s.recording)
+		return nil, fmt.Errorf("creating the emulator's recording file: %w", err)
+	}
 	if s.patch, err = writeMotoPatch(); err != nil {
 		os.Remove(s.recording)
 		return nil, fmt.Errorf("writing the emulator's patch: %w", err)

@@ -58,7 +58,12 @@ func TestProcesses(t *testing.T) {
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { child.Process.Kill(); child.Wait() })
+	t.Cleanup(func() {
+		// Kill fails only when sleep has exited already; Wait reaps it
+		// either way.
+		_ = child.Process.Kill()
+		_ = child.Wait()
+	})
 
 	self, ok, err := Find(func(p Process) bool { return p.PID == os.Getpid() })
 	if err != nil || !ok {

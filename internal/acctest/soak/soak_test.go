@@ -82,7 +82,9 @@ func TestTableAndUpdateDocs(t *testing.T) {
 		}
 	}
 	doc := filepath.Join(t.TempDir(), "reliability.md")
-	os.WriteFile(doc, []byte("# R\n\nprose\n\n"+DocsBegin+"\nold\n"+DocsEnd+"\n\nmore prose\n"), 0o644)
+	if err := os.WriteFile(doc, []byte("# R\n\nprose\n\n"+DocsBegin+"\nold\n"+DocsEnd+"\n\nmore prose\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := UpdateDocs(doc, sums, "header"); err != nil {
 		t.Fatal(err)
 	}
