@@ -109,8 +109,8 @@ func TestAccGuards_deployWindowEnforcedAtApply(t *testing.T) {
 			},
 			{
 				// Tuesday, inside the window: the same plan, no warning, applied.
-				PreConfig: func() { unchanged(); at(tuesday)() },
-				Config:    release("debug", 0, 100, "", ""),
+				PreConfig:        func() { unchanged(); at(tuesday)() },
+				Config:           release("debug", 0, 100, "", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{warnings.expect(summary)}},
 				Check: resource.ComposeTestCheckFunc(
 					e.checkListener(f, 0, 100),

@@ -14,17 +14,18 @@ import (
 // states the same values, so the docs cannot drift from the code.
 type resourceTimeouts struct {
 	create, read, update, delete time.Duration
-	// writes says what create and update include, e.g. "the whole cutover".
+	// writes says what create and update include, e.g. "including the
+	// whole cutover".
 	writes string
 }
 
 var (
 	environmentTimeouts = resourceTimeouts{create: 20 * time.Minute, read: 20 * time.Minute, update: 20 * time.Minute, delete: 20 * time.Minute,
-		writes: "writing the parameters and the ledger record"}
+		writes: "including writing the parameters and the ledger record"}
 	deploymentTimeouts = resourceTimeouts{create: 30 * time.Minute, read: 20 * time.Minute, update: 30 * time.Minute, delete: 30 * time.Minute,
-		writes: "the rollout, the wait for a steady state, hooks and every verify gate"}
+		writes: "including the rollout, the wait for a steady state, hooks and every verify gate"}
 	trafficSplitTimeouts = resourceTimeouts{create: time.Hour, read: 20 * time.Minute, update: time.Hour, delete: 20 * time.Minute,
-		writes: "the whole cutover: every step, its bake and gate checks, and the rollback of a failed one"}
+		writes: "including the whole cutover (every step, its bake and gate checks, and the rollback of a failed one); the plan warns when the cutover can outlast it"}
 )
 
 const durationFormat = "A duration such as `30m` or `2h45m` (units `s`, `m`, `h`)."
@@ -32,8 +33,8 @@ const durationFormat = "A duration such as `30m` or `2h45m` (units `s`, `m`, `h`
 // block is the resource's timeouts block, each attribute saying its default.
 func (t resourceTimeouts) block(ctx context.Context) schema.Block {
 	desc := map[string]string{
-		"create": fmt.Sprintf("How long creating may take: %s. Default `%s`. %s", t.writes, shortDuration(t.create), durationFormat),
-		"update": fmt.Sprintf("How long an update may take: %s. Default `%s`. %s", t.writes, shortDuration(t.update), durationFormat),
+		"create": fmt.Sprintf("How long creating may take, %s. Default `%s`. %s", t.writes, shortDuration(t.create), durationFormat),
+		"update": fmt.Sprintf("How long an update may take, %s. Default `%s`. %s", t.writes, shortDuration(t.update), durationFormat),
 		"read":   fmt.Sprintf("How long reading (refresh, import) may take. Default `%s`. %s", shortDuration(t.read), durationFormat),
 		"delete": fmt.Sprintf("How long destroying may take. Default `%s`. %s", shortDuration(t.delete), durationFormat),
 	}
