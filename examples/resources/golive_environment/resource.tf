@@ -43,6 +43,7 @@ resource "golive_environment" "prod" {
     start    = "09:00"
     end      = "16:00"
     timezone = "Europe/Berlin"
+    enforce  = "apply" # outside the window: plan (with a warning) for review, refuse the apply
   }
 
   notify {
