@@ -15,7 +15,7 @@ import (
 // responses would.
 func (d *demo) fireAlarmDuringCanary(lbName, name string, timeout time.Duration) <-chan struct{} {
 	done := make(chan struct{})
-	fired := emulator.FireAlarmWhen(d.server.BaseConfig(), name, "5xx from the 3.0.0 canary", timeout, func(context.Context) bool {
+	fired := emulator.FireAlarmWhen(d.server.BaseConfig(), name, "set by the demo, standing in for 5xx from the 3.0.0 canary", timeout, func(context.Context) bool {
 		w, err := d.ruleWeights(lbName)
 		return err == nil && emulator.CanaryUnderway(w)
 	})
@@ -25,7 +25,7 @@ func (d *demo) fireAlarmDuringCanary(lbName, name string, timeout time.Duration)
 			fmt.Println("  (could not fire the alarm:", err, ")")
 			return
 		}
-		fmt.Printf("\n  >>> %s set to ALARM while the canary bakes\n", name)
+		fmt.Printf("\n  >>> the demo set %s to ALARM while the canary bakes (the emulator serves no traffic)\n", name)
 	}()
 	return done
 }
