@@ -88,6 +88,9 @@ type kubeClients interface {
 
 type unknownKubernetes struct{}
 
-func (unknownKubernetes) Dynamic() (dynamic.Interface, error) {
-	return nil, errors.New("the provider's kubernetes block has values known only after apply (e.g. the endpoint of a cluster created in the same run): apply the cluster first, or configure the block with known values")
-}
+// errKubernetesUnknown: the kubernetes block depends on values known only
+// after apply; a plan then cannot read the cluster, and says so by leaving
+// the cutover unknown.
+var errKubernetesUnknown = errors.New("the provider's kubernetes block has values known only after apply (e.g. the endpoint of a cluster created in the same run)")
+
+func (unknownKubernetes) Dynamic() (dynamic.Interface, error) { return nil, errKubernetesUnknown }

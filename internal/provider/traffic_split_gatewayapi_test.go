@@ -479,3 +479,30 @@ func TestAccTrafficSplit_gatewayAPIMetricGateRollsBack(t *testing.T) {
 		},
 	})
 }
+
+// A kubernetes block whose host is known only after apply (a cluster
+// created in the same run) leaves the plan's cutover unknown instead of
+// failing it; the apply, once the provider has the host, shifts traffic.
+func TestAccTrafficSplit_gatewayAPIClusterKnownAfterApply(t *testing.T) {
+	g := newGatewayEnv(t, 100, 0)
+	// substr(id, 0, 0) is "" but unknown until the environment exists.
+	block := fmt.Sprintf(`  kubernetes {
+    host                   = "%s${substr(golive_environment.prod.id, 0, 0)}"
+    cluster_ca_certificate = %q
+    client_certificate     = %q
+    client_key             = %q
+  }`, g.kube.URL, g.kube.CA(), g.kube.ClientCert(), g.kube.ClientKey())
+	cluster := strings.Replace(g.providerBlock(block), `provider "golive" {`, "provider \"golive\" {\n  alias = \"cluster\"", 1)
+	split := strings.Replace(g.resource(20, 80, "  depends_on = [golive_environment.prod]"),
+		"environment = golive_environment.prod.id", "provider    = golive.cluster\n  environment = \"shop/prod\"", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: g.providerBlock() + cluster + splitEnv + split,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue("golive_traffic_split.web", tfjsonpath.New("planned_steps")),
+			}},
+			Check: g.checkRoute(20, 80),
+		}},
+	})
+}

@@ -280,6 +280,8 @@ func (r *trafficSplitResource) plannedCutover(ctx context.Context, c splitConfig
 		case errors.Is(err, router.ErrNotFound) && c.router == "lambda_alias":
 			// Create makes the alias on the declared weights at once.
 			return []rollout.Weights{to}, aliasCreationCutover(rt, to), true, true
+		case errors.Is(err, errKubernetesUnknown):
+			return nil, "", false, true // the cluster is read at apply
 		case err != nil:
 			diags.AddError(fmt.Sprintf("reading the live weights of %s", c.id()), err.Error())
 			return nil, "", false, false
