@@ -154,10 +154,10 @@ func serviceArg(arg string) (env, service string, err error) {
 	return env, arg[i+1:], nil
 }
 
-// positiveDuration checks a duration flag.
-func positiveDuration(flag string, d, lo, hi time.Duration) error {
-	if d < lo || d > hi {
-		return fmt.Errorf("--%s %s is out of range: give a duration from %s to %s, e.g. 24h", flag, d, lo, hi)
+// positiveDuration checks a duration flag: from lo to maxWindow.
+func positiveDuration(flag string, d, lo time.Duration) error {
+	if d < lo || d > maxWindow {
+		return fmt.Errorf("--%s %s is out of range: give a duration from %s to %s, e.g. 24h", flag, d, lo, maxWindow)
 	}
 	return nil
 }

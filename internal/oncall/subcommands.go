@@ -62,7 +62,7 @@ func (c *cli) historyCmd() *cobra.Command {
 				return err
 			}
 			if q.Since != 0 {
-				if err := positiveDuration("since", q.Since, time.Minute, maxWindow); err != nil {
+				if err := positiveDuration("since", q.Since, time.Minute); err != nil {
 					return err
 				}
 			}
@@ -100,7 +100,7 @@ func (c *cli) metricsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := positiveDuration("window", window, time.Hour, maxWindow); err != nil {
+			if err := positiveDuration("window", window, time.Hour); err != nil {
 				return err
 			}
 			ctx, cancel, s, err := c.session(cmd)
@@ -206,11 +206,11 @@ func (c *cli) checkReport(app, out string, req *ReportRequest) error {
 			return fmt.Errorf("--env: %w", err)
 		}
 	}
-	if err := positiveDuration("since", req.Since, time.Minute, maxWindow); err != nil {
+	if err := positiveDuration("since", req.Since, time.Minute); err != nil {
 		return err
 	}
 	req.Application = app
-	return positiveDuration("window", req.Window, time.Hour, maxWindow)
+	return positiveDuration("window", req.Window, time.Hour)
 }
 
 // writeReport writes the page to out ("" writes none, "-" stdout).
