@@ -31,6 +31,7 @@ func main() {
 }
 
 func serve(debug bool) error {
+	server.QuietLogsUnlessAsked()
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
