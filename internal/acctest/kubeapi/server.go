@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -71,12 +72,14 @@ func (s *Server) start(ctx context.Context, bins map[string]string) error {
 	if s.pki, err = newPKI(); err != nil {
 		return err
 	}
-	if s.dir, err = os.MkdirTemp("", "golive-kubeapi-*"); err != nil {
+	removeAbandoned()
+	if s.dir, err = os.MkdirTemp("", dirPattern); err != nil {
 		return fmt.Errorf("creating the API server's directory: %w", err)
 	}
 	files := map[string][]byte{
 		"ca.crt": s.pki.caCert, "server.crt": s.pki.serverCert, "server.key": s.pki.serverKey,
 		"unreachable.kubeconfig": []byte(unreachableKubeconfig),
+		ownerFile:                []byte(strconv.Itoa(os.Getpid())),
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(s.dir, name), data, 0o600); err != nil {
@@ -223,6 +226,31 @@ func (s *Server) Stop() {
 	s.etcd.stop()
 	if s.dir != "" {
 		os.RemoveAll(s.dir)
+	}
+}
+
+// dirPattern names the servers' directories; ownerFile in each holds the
+// process ID of the test binary that made it.
+const (
+	dirPattern = "golive-kubeapi-*"
+	ownerFile  = "owner.pid"
+)
+
+// removeAbandoned deletes the directories of servers whose test binary is
+// gone without stopping them (killed by go test -timeout, say: the parent
+// death signal ends the processes, not their files, and etcd's
+// preallocated log is over 100 MB).
+func removeAbandoned() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPattern))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue // not ours, or still being set up
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err == nil && pid > 0 && syscall.Kill(pid, 0) == syscall.ESRCH {
+			os.RemoveAll(dir)
+		}
 	}
 }
 
