@@ -14,23 +14,27 @@ provider "aws" {
   skip_region_validation      = local.emulated
 
   endpoints {
-    cloudwatch = var.aws_endpoint
-    dynamodb   = var.aws_endpoint
-    ec2        = var.aws_endpoint
-    ecs        = var.aws_endpoint
-    elbv2      = var.aws_endpoint
-    iam        = var.aws_endpoint
-    lambda     = var.aws_endpoint
-    route53    = var.aws_endpoint
-    sns        = var.aws_endpoint
-    ssm        = var.aws_endpoint
-    sts        = var.aws_endpoint
+    applicationautoscaling = var.aws_endpoint
+    cloudwatch             = var.aws_endpoint
+    dynamodb               = var.aws_endpoint
+    ec2                    = var.aws_endpoint
+    ecs                    = var.aws_endpoint
+    elbv2                  = var.aws_endpoint
+    iam                    = var.aws_endpoint
+    lambda                 = var.aws_endpoint
+    logs                   = var.aws_endpoint
+    route53                = var.aws_endpoint
+    sns                    = var.aws_endpoint
+    ssm                    = var.aws_endpoint
+    sts                    = var.aws_endpoint
   }
 }
 
 provider "golive" {
-  region       = var.region
-  ledger_table = var.ledger_table
+  region = var.region
+  ledger {
+    table = var.ledger_table
+  }
   default_tags = { application = var.application }
 
   dynamic "endpoints" {

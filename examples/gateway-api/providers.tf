@@ -1,6 +1,8 @@
 provider "golive" {
-  region       = var.region
-  ledger_table = var.ledger_table
+  region = var.region
+  ledger {
+    table = var.ledger_table
+  }
 
   # The cluster of the HTTPRoute. On EKS, a kubeconfig written by
   # `aws eks update-kubeconfig` works as it is (its exec plugin gets tokens);

@@ -22,8 +22,10 @@ provider "aws" {
 }
 
 provider "golive" {
-  region       = var.region
-  ledger_table = var.ledger_table
+  region = var.region
+  ledger {
+    table = var.ledger_table
+  }
 
   dynamic "endpoints" {
     for_each = local.emulated ? [var.aws_endpoint] : []

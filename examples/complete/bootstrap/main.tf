@@ -46,6 +46,6 @@ module "ledger" {
 }
 
 output "ledger_table" {
-  description = "Pass to the golive provider's ledger_table."
+  description = "Pass to the golive provider's ledger { table }."
   value       = module.ledger.table_name
 }

@@ -4,7 +4,7 @@ run "defaults" {
   command = plan
   assert {
     condition     = aws_dynamodb_table.ledger.name == "golive-ledger"
-    error_message = "the default table name must match the provider's default ledger_table"
+    error_message = "the default table name must match the provider's default ledger { table }"
   }
   assert {
     condition     = aws_dynamodb_table.ledger.hash_key == "pk" && aws_dynamodb_table.ledger.range_key == "sk"
