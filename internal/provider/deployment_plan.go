@@ -20,7 +20,8 @@ func ecsSettings(ctx context.Context, m deploymentModel, diags *diag.Diagnostics
 	if len(blocks) == 0 {
 		return nil, ok
 	}
-	return decodeECS(ctx, blocks[0], m.Service.ValueString()+"-"+m.slotName(), &ok, diags), ok
+	svc := decodeECS(ctx, blocks[0], m.Service.ValueString()+"-"+m.slotName(), &ok, diags)
+	return svc, ok
 }
 
 // redeploys says whether applying plan releases again: a new deployment,
