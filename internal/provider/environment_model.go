@@ -241,21 +241,21 @@ func (m environmentModel) blocks(ctx context.Context, diags *diag.Diagnostics) e
 }
 
 // ruleChanges names the release rules that differ between two records.
-func ruleChanges(old, new ledger.Environment) []string {
+func ruleChanges(before, after ledger.Environment) []string {
 	var changed []string
 	add := func(name string, differ bool) {
 		if differ {
 			changed = append(changed, name)
 		}
 	}
-	add("tier", old.Tier != new.Tier)
-	add("promotes_from", old.PromotesFrom != new.PromotesFrom)
-	add("parity", old.Parity != new.Parity)
-	add("aws_account_id", old.AWSAccountID != new.AWSAccountID)
-	add("deletion_protection", old.DeletionProtection != new.DeletionProtection)
-	add("freeze", !reflect.DeepEqual(old.Freezes, new.Freezes))
-	add("deploy_window", !reflect.DeepEqual(enforcedWindow(old.DeployWindow), enforcedWindow(new.DeployWindow)))
-	add("notify", !reflect.DeepEqual(old.Notify, new.Notify))
+	add("tier", before.Tier != after.Tier)
+	add("promotes_from", before.PromotesFrom != after.PromotesFrom)
+	add("parity", before.Parity != after.Parity)
+	add("aws_account_id", before.AWSAccountID != after.AWSAccountID)
+	add("deletion_protection", before.DeletionProtection != after.DeletionProtection)
+	add("freeze", !reflect.DeepEqual(before.Freezes, after.Freezes))
+	add("deploy_window", !reflect.DeepEqual(enforcedWindow(before.DeployWindow), enforcedWindow(after.DeployWindow)))
+	add("notify", !reflect.DeepEqual(before.Notify, after.Notify))
 	return changed
 }
 

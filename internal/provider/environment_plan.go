@@ -34,8 +34,8 @@ func (r *environmentResource) ValidateConfig(ctx context.Context, req resource.V
 	if b.window != nil {
 		validateDeployWindow(*b.window, path.Root("deploy_window").AtListIndex(0), &resp.Diagnostics)
 	}
-	validateKeys(ctx, m.Variables, path.Root("variables"), &resp.Diagnostics)
-	validateKeys(ctx, m.SecretsWO, path.Root("secrets_wo"), &resp.Diagnostics)
+	validateKeys(m.Variables, path.Root("variables"), &resp.Diagnostics)
+	validateKeys(m.SecretsWO, path.Root("secrets_wo"), &resp.Diagnostics)
 	if !m.SecretsWO.IsNull() && m.SecretsWOVersion.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("secrets_wo_version"), "missing secrets_wo_version",
 			"secrets_wo_version is required with secrets_wo: Terraform cannot see changes of write-only values, so bump secrets_wo_version (e.g. 1, then 2) whenever secret values change")
@@ -82,7 +82,7 @@ func validateDeployWindow(w windowValue, p path.Path, diags *diag.Diagnostics) {
 	}
 }
 
-func validateKeys(ctx context.Context, m types.Map, p path.Path, diags *diag.Diagnostics) {
+func validateKeys(m types.Map, p path.Path, diags *diag.Diagnostics) {
 	if m.IsNull() || m.IsUnknown() {
 		return
 	}
@@ -127,8 +127,7 @@ func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	r.checkGuards(ctx, plan, &resp.Diagnostics)
 
-	switch {
-	case state == nil:
+	if state == nil {
 		// The id stays unknown until apply, so that deployments and splits
 		// of a new environment wait for it instead of failing their plan
 		// checks against a ledger record that does not exist yet.
@@ -144,7 +143,7 @@ func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.Modif
 				resp.Diagnostics.AddError("checking the golive ledger", err.Error())
 			}
 		}
-	default:
+	} else {
 		// The framework hands ModifyPlan an empty resp.RequiresReplace (the
 		// attributes' RequiresReplace lands in it only afterwards), so see
 		// for ourselves whether a force-new attribute changes.

@@ -212,7 +212,7 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 			undoErr = errors.Join(undoErr, store.Delete(undo, envconfig.Notify, []string{envconfig.WebhookSecret}))
 		}
 		if undoErr != nil {
-			err = fmt.Errorf("%w\n\nremoving the parameters this apply created also failed, delete them by hand: %v", err, undoErr)
+			err = fmt.Errorf("%w\n\nremoving the parameters this apply created also failed, delete them by hand: %w", err, undoErr)
 		}
 		resp.Diagnostics.AddError(summary, err.Error())
 		return

@@ -75,8 +75,8 @@ func validateDestinations(ctx context.Context, m trafficSplitModel, c splitConfi
 	}
 	// What a raw target is depends on the router; judged once there is one.
 	var target validator.String
-	if router, ok := soleRouter(m); ok {
-		target = targetValidators[router]
+	if name, ok := soleRouter(m); ok {
+		target = targetValidators[name]
 	}
 	seen := map[string]int{}
 	sum, weightsKnown, weighted := 0, !m.Destination.IsUnknown(), 0
@@ -92,7 +92,7 @@ func validateDestinations(ctx context.Context, m trafficSplitModel, c splitConfi
 		if target != nil {
 			checkString(ctx, target, at.AtName("target"), d.Target, diags)
 		}
-		checkOwnDeployment(m, i, d, at.AtName("deployment"), diags)
+		checkOwnDeployment(m, d, at.AtName("deployment"), diags)
 		if d.Weight.IsUnknown() {
 			weightsKnown = false
 			continue
@@ -115,16 +115,16 @@ func validateDestinations(ctx context.Context, m trafficSplitModel, c splitConfi
 // soleRouter is the split's router when exactly one router block is
 // written and none is unknown.
 func soleRouter(m trafficSplitModel) (string, bool) {
-	router, n := "", 0
+	sole, n := "", 0
 	for name, l := range map[string]types.List{"alb": m.ALB, "lambda_alias": m.LambdaAlias, "route53": m.Route53, "gateway_api": m.GatewayAPI} {
 		if l.IsUnknown() {
 			return "", false
 		}
 		if len(l.Elements()) > 0 {
-			router, n = name, n+1
+			sole, n = name, n+1
 		}
 	}
-	return router, n == 1
+	return sole, n == 1
 }
 
 // validateCanarySteps checks the steps of a canary strategy.
@@ -162,7 +162,7 @@ func destinationChoice(ctx context.Context, config tfsdk.Config, at path.Path) (
 // checkOwnDeployment refuses a destination naming a deployment of another
 // environment or service: a production split must not send traffic to a
 // staging deployment, nor one service's listener to another's tasks.
-func checkOwnDeployment(m trafficSplitModel, i int, d destinationModel, at path.Path, diags *diagnostics) {
+func checkOwnDeployment(m trafficSplitModel, d destinationModel, at path.Path, diags *diagnostics) {
 	if !known(d.Deployment) || !known(m.Environment) || !known(m.Service) {
 		return
 	}

@@ -56,8 +56,8 @@ func (urlValidator) ValidateString(_ context.Context, req validator.StringReques
 }
 
 // durationString accepts Go durations ("90s", "5m", "1h30m") within bounds.
-func durationString(min, max time.Duration) validator.String {
-	return durationValidator{min: min, max: max}
+func durationString(lo, hi time.Duration) validator.String {
+	return durationValidator{min: lo, max: hi}
 }
 
 type durationValidator struct{ min, max time.Duration }
