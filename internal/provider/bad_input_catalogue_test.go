@@ -77,7 +77,7 @@ func TestAccBadInput_rejectedAtPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rec.Stop() // no-op once stopped below; frees the recorder on t.Fatal
+	defer func() { _, _ = rec.Stop() }() // no-op once stopped below; frees the recorder on t.Fatal
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			pb := tc.provider

@@ -92,7 +92,7 @@ func TestAccIAMPolicy_coversRecordedCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rec.Stop() // no-op once stopped below
+	defer func() { _, _ = rec.Stop() }() // no-op once stopped below
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factoriesAs(scenarioApp),
 		CheckDestroy: resource.ComposeTestCheckFunc(

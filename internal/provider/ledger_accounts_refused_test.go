@@ -76,7 +76,7 @@ func TestAccLedgerAccounts_refusedAtPlanChangeNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rec.Stop() // no-op once stopped below
+	defer func() { _, _ = rec.Stop() }() // no-op once stopped below
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{

@@ -13,7 +13,7 @@ import (
 
 // metricValue is one metric block as the framework hands it to the
 // validator, with attrs replacing the defaults of a valid gate.
-func metricValue(attrs map[string]attr.Value, queryID attr.Value, dims attr.Value) types.List {
+func metricValue(attrs map[string]attr.Value, queryID, dims attr.Value) types.List {
 	str := types.StringValue
 	query := types.ObjectValueMust(metricQueryAttrTypes, map[string]attr.Value{
 		"id": queryID, "namespace": str("AWS/ApplicationELB"), "metric_name": str("RequestCount"), "stat": str("Sum"), "dimensions": dims})

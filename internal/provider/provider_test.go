@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log"
 	"os"
 	"os/exec"
 	"regexp"
@@ -35,7 +36,7 @@ import (
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if testing.Short() {
-		os.Unsetenv("TF_ACC")
+		unsetenv("TF_ACC")
 	} else {
 		setDefault("TF_ACC", "1")
 	}
@@ -47,26 +48,27 @@ func TestMain(m *testing.M) {
 			empty, err := os.CreateTemp("", "golive-tfrc-*")
 			if err == nil {
 				fmt.Fprintln(empty, "disable_checkpoint = true")
-				empty.Close()
-				os.Setenv("TF_CLI_CONFIG_FILE", empty.Name())
+				if empty.Close() == nil {
+					setenv("TF_CLI_CONFIG_FILE", empty.Name())
+				}
 			}
 		}
 	}
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 		if tf, err := exec.LookPath("terraform"); err == nil {
-			os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+			setenv("TF_ACC_TERRAFORM_PATH", tf)
 		}
 	}
 	// Base credentials of the emulator; every test then assumes a role into
 	// its own account through the provider's assume_role block. Keep the
 	// developer's own AWS configuration out of the tests.
-	os.Setenv("AWS_ACCESS_KEY_ID", "test")
-	os.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	os.Unsetenv("AWS_SESSION_TOKEN")
-	os.Unsetenv("AWS_PROFILE")
-	os.Setenv("AWS_CONFIG_FILE", os.DevNull)
-	os.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
-	os.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	setenv("AWS_ACCESS_KEY_ID", "test")
+	setenv("AWS_SECRET_ACCESS_KEY", "test")
+	unsetenv("AWS_SESSION_TOKEN")
+	unsetenv("AWS_PROFILE")
+	setenv("AWS_CONFIG_FILE", os.DevNull)
+	setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	setenv("AWS_EC2_METADATA_DISABLED", "true")
 	// One running task per new ECS service, so deployments with
 	// desired_count = 1 become stable (moto never starts tasks itself).
 	// Gateway API tests also get a Kubernetes API server, on first use.
@@ -81,7 +83,21 @@ func errorPattern(p string) *regexp.Regexp {
 
 func setDefault(k, v string) {
 	if os.Getenv(k) == "" {
-		os.Setenv(k, v)
+		setenv(k, v)
+	}
+}
+
+// setenv and unsetenv change the test binary's environment in TestMain,
+// where t.Setenv is not available; a failure stops the run.
+func setenv(k, v string) {
+	if err := os.Setenv(k, v); err != nil {
+		log.Fatalf("setting %s: %v", k, err)
+	}
+}
+
+func unsetenv(k string) {
+	if err := os.Unsetenv(k); err != nil {
+		log.Fatalf("unsetting %s: %v", k, err)
 	}
 }
 

@@ -176,7 +176,6 @@ func faultsRun(t *testing.T, seed int64, rate float64, maxRetries int) soak.Run 
 	green := map[string]bool{}
 	steps := []resource.TestStep{{Config: faultsConfig(provider, fx, green)}}
 	for _, env := range faultsEnvs {
-		env := env
 		green = cloneFlags(green)
 		green[env] = true
 		steps = append(steps, resource.TestStep{

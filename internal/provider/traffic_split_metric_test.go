@@ -53,7 +53,7 @@ func (e *testEnv) traffic(t *testing.T, targetGroupARN string, minutes int, requ
 
 // metricRollback is a canary whose rollback gate is green's 5xx rate, with
 // baseline (HCL) inside the metric block when given.
-func metricRollback(f *emulator.ALBFixture, max, baseline string) string {
+func metricRollback(f *emulator.ALBFixture, limit, baseline string) string {
 	return fmt.Sprintf(`
   strategy {
     canary {
@@ -87,7 +87,7 @@ func metricRollback(f *emulator.ALBFixture, max, baseline string) string {
       %[3]s
     }
   }
-`, arnSuffix(f.Green), max, baseline)
+`, arnSuffix(f.Green), limit, baseline)
 }
 
 func TestAccTrafficSplit_metricGateHealthyCanaryPasses(t *testing.T) {

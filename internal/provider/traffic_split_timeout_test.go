@@ -108,9 +108,9 @@ func TestTimeoutsBlockStatesDefaults(t *testing.T) {
 			}
 		}
 		for op, d := range map[string]time.Duration{"create": tc.t.create, "read": tc.t.read, "update": tc.t.update, "delete": tc.t.delete} {
-			attr := b.GetNestedObject().GetAttributes()[op]
-			if want := "Default `" + shortDuration(d) + "`."; !strings.Contains(attr.GetMarkdownDescription(), want) || !strings.Contains(attr.GetDescription(), want) {
-				t.Errorf("timeouts.%s says %q, want %q", op, attr.GetMarkdownDescription(), want)
+			a := b.GetNestedObject().GetAttributes()[op]
+			if want := "Default `" + shortDuration(d) + "`."; !strings.Contains(a.GetMarkdownDescription(), want) || !strings.Contains(a.GetDescription(), want) {
+				t.Errorf("timeouts.%s says %q, want %q", op, a.GetMarkdownDescription(), want)
 			}
 		}
 	}
