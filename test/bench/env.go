@@ -26,6 +26,9 @@ type Env struct {
 	Root    string // repository root
 	TFRC    string // TF_CLI_CONFIG_FILE
 	Scratch string
+	// profiles are where scale left the provider's profiles of its
+	// largest size, for the profile measurement.
+	profiles []profileRun
 }
 
 func newEnv(o Options) (*Env, error) {

@@ -316,6 +316,9 @@ type goliveStack struct {
 	Dir     string
 	Account string
 	AWS     aws.Config
+	// Env is more environment for its terraform runs (e.g. the provider's
+	// profiling directory).
+	Env []string
 }
 
 func newGoliveStack(ctx context.Context, e *Env, name string) (*goliveStack, error) {
@@ -371,7 +374,7 @@ func (s *goliveStack) TF(args ...string) (Proc, error) {
 	if rc := snapshotCLIConfig(s.e); rc != "" {
 		env = append(env, "TF_CLI_CONFIG_FILE="+rc)
 	}
-	return s.e.Terraform(s.Dir, env, args...)
+	return s.e.Terraform(s.Dir, append(env, s.Env...), args...)
 }
 
 var (

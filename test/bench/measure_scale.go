@@ -2,35 +2,44 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/procfs"
 )
 
 // The scale measurement: plan and apply of many traffic splits, to show
-// that cost grows linearly with the stack and the provider stays small.
+// that cost grows linearly with the stack, that a shift makes the fewest
+// AWS calls it can, and that the provider stays small; beside Terraform's
+// own cost for as many resources (terraform_data) and, at 100 splits,
+// hashicorp/aws managing the same listener rules.
 
 // scaleServicesPerEnv is how many services (one traffic split each) share
 // an environment and its load balancer: a product team's stage.
 const scaleServicesPerEnv = 10
 
-// scaleRSSLimit is the target for the provider's peak memory while the
-// largest stack plans.
-const scaleRSSLimit = 150 << 20
+// scaleRSSLimit is the target for the provider's peak memory at the
+// largest size.
+const scaleRSSLimit = 100 << 20
+
+// Call targets (credentials calls aside): a whole `terraform apply` that
+// shifts the one split of an environment all at once, and a shift per
+// split at scale.
+const (
+	shiftCallsOneSplit = 6
+	shiftCallsPerSplit = 5
+)
+
+// rulesCompareSize is the size at which hashicorp/aws manages the same
+// listener rules beside golive.
+const rulesCompareSize = 100
 
 func init() {
 	register(Measurement{
@@ -40,39 +49,59 @@ func init() {
 			"groups (all made with the SDK), and each split owns its service's listener rule (host header), as modules/ecs-service has it. "+
 			"Figures per size: `terraform apply` creating everything (one sample), a no-change `terraform plan` (refresh of every "+
 			"resource), and an apply that shifts every split all at once from blue to green (or back); wall time, AWS calls (emulator "+
-			"recorder), the golive provider's peak RSS, and CPU seconds of terraform with its provider and of the emulator. Growth is "+
-			"judged by the time and calls per split at the largest size against the size before it. BENCH_SCALE_SIZES=10,100,1000 (the default) picks the sizes.", scaleServicesPerEnv),
+			"recorder; the provider's credentials calls to STS left out), the golive provider's peak RSS, and CPU seconds of terraform "+
+			"with its provider and of the emulator. Terraform's floor: the same configuration with terraform_data in place of every golive "+
+			"resource (same for_each, same changed input), so that each golive figure also shows as a multiple of what Terraform itself "+
+			"costs for as many resources. At %d splits (the largest size under -quick), hashicorp/aws manages the same services' listener "+
+			"rules (aws_lb_listener_rule with a weighted forward, on a second listener of each load balancer), planned and shifted the same "+
+			"way. Growth is judged by the time and calls per split at the largest size against the size before it. "+
+			"BENCH_SCALE_SIZES=1,10,100,1000 (the default) picks the sizes.", scaleServicesPerEnv, rulesCompareSize),
 		Order: 40,
 		Run:   measureScale,
 	})
 }
 
-func measureScale(e *Env) ([]Result, error) {
-	sizes := []int{10, 100, 1000}
+func scaleSizes(e *Env) ([]int, error) {
+	sizes := []int{1, 10, 100, 1000}
 	if e.Opts.Quick {
-		sizes = []int{2, 5}
+		sizes = []int{1, 5}
 	}
-	if v := os.Getenv("BENCH_SCALE_SIZES"); v != "" {
-		sizes = nil
-		for _, f := range strings.Split(v, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1 {
-				return nil, fmt.Errorf("BENCH_SCALE_SIZES=%q: want sizes like 10,100,1000", v)
-			}
-			sizes = append(sizes, n)
+	v := os.Getenv("BENCH_SCALE_SIZES")
+	if v == "" {
+		return sizes, nil
+	}
+	sizes = nil
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("BENCH_SCALE_SIZES=%q: want sizes like 1,10,100,1000", v)
 		}
-		if len(sizes) < 2 {
-			return nil, fmt.Errorf("BENCH_SCALE_SIZES=%q: want at least two sizes to judge growth", v)
-		}
+		sizes = append(sizes, n)
+	}
+	if len(sizes) < 2 {
+		return nil, fmt.Errorf("BENCH_SCALE_SIZES=%q: want at least two sizes to judge growth", v)
+	}
+	return sizes, nil
+}
+
+func measureScale(e *Env) ([]Result, error) {
+	sizes, err := scaleSizes(e)
+	if err != nil {
+		return nil, err
 	}
 	moto, err := findMoto(e.Server.URL)
 	if err != nil {
 		return nil, err
 	}
+	largest := slices.Max(sizes)
+	compare := largest
+	if slices.Contains(sizes, rulesCompareSize) {
+		compare = rulesCompareSize
+	}
 	var rs []Result
 	per := map[int]scaleFigures{}
 	for _, n := range sizes {
-		f, r, err := measureScaleSize(e, moto, n)
+		f, r, err := measureScaleSize(e, moto, n, scaleOptions{rules: n == compare, profile: n == largest, largest: n == largest})
 		if err != nil {
 			return nil, fmt.Errorf("splits=%d: %w", n, err)
 		}
@@ -104,125 +133,253 @@ func measureScale(e *Env) ([]Result, error) {
 	return rs, nil
 }
 
+// scaleOptions say what runs beside golive at one size.
+type scaleOptions struct {
+	rules   bool // hashicorp/aws manages the same rules
+	profile bool // one more plan and shift, profiled
+	largest bool // the memory target applies
+}
+
 // scaleFigures are the samples of one size that growth is judged on.
 type scaleFigures struct {
 	planWall, planCalls, applyWall, applyCalls []float64
 }
 
-func measureScaleSize(e *Env, moto int, n int) (scaleFigures, []Result, error) {
-	var fig scaleFigures
+// scaleRun is one recorded terraform run.
+type scaleRun struct {
+	p     Proc
+	calls []emulator.Call // the run's AWS calls, credentials calls (sts) left out
+	moto  time.Duration   // the emulator's CPU time meanwhile
+}
+
+// recordRun runs tf with the recorder on.
+func recordRun(e *Env, moto int, what string, tf func() (Proc, error)) (scaleRun, error) {
+	var r scaleRun
+	m0 := processCPU(moto)
+	calls, err := e.Record(func() (err error) { r.p, err = tf(); return err })
+	r.moto = processCPU(moto) - m0
+	for _, c := range calls {
+		if c.Service != "sts" {
+			r.calls = append(r.calls, c)
+		}
+	}
+	e.Log("scale: %s: %s, %d calls: %s", what, r.p.Wall.Round(time.Millisecond), len(r.calls), callHistogram(r.calls))
+	return r, err
+}
+
+// scaleCase names a size: "splits=100 (10 env)".
+func scaleCase(n int) string {
+	return fmt.Sprintf("splits=%d (%d env)", n, (n+scaleServicesPerEnv-1)/scaleServicesPerEnv)
+}
+
+func measureScaleSize(e *Env, moto, n int, opt scaleOptions) (scaleFigures, []Result, error) {
 	ctx := context.Background()
-	envs := (n + scaleServicesPerEnv - 1) / scaleServicesPerEnv
-	cs := fmt.Sprintf("splits=%d (%d env)", n, envs)
 	s, err := newGoliveStack(ctx, e, fmt.Sprintf("scale-%d", n))
 	if err != nil {
-		return fig, nil, err
+		return scaleFigures{}, nil, err
 	}
 	start := time.Now()
-	fx, err := newScaleFixtures(ctx, s.AWS, n)
+	fx, err := newScaleFixtures(ctx, s.AWS, n, opt.rules)
 	if err != nil {
-		return fig, nil, err
+		return scaleFigures{}, nil, err
 	}
-	e.Log("scale: splits=%d: %d load balancers, %d target groups made with the SDK in %s", n, envs, 2*n, time.Since(start).Round(time.Second))
-	if err := s.Write("main.tf", scaleConfig); err != nil {
-		return fig, nil, err
-	}
+	e.Log("scale: splits=%d: load balancers and %d target groups made with the SDK in %s", n, 2*n, time.Since(start).Round(time.Second))
 	locals, err := fx.locals()
 	if err != nil {
-		return fig, nil, err
+		return scaleFigures{}, nil, err
 	}
-	if err := s.Write("services.tf.json", locals); err != nil {
-		return fig, nil, err
+	if err := writeAll(s.Write, map[string]string{"main.tf": scaleConfig, "services.tf.json": locals}); err != nil {
+		return scaleFigures{}, nil, err
 	}
-
-	type run struct {
-		p     Proc
-		calls int
-		moto  time.Duration
-	}
-	tf := func(args ...string) (run, error) {
-		var r run
-		m0 := processCPU(moto)
-		calls, err := e.Record(func() (err error) { r.p, err = s.TF(args...); return err })
-		r.moto = processCPU(moto) - m0
-		r.calls = len(calls)
-		e.Log("scale: splits=%d: terraform %s: %s, %d calls: %s", n, args[0], r.p.Wall.Round(time.Millisecond), len(calls), callHistogram(calls))
-		return r, err
-	}
-	var rs []Result
-	add := func(phase string, runs []run) {
-		var wall, calls, rss, cpu, motoCPU []float64
-		for _, r := range runs {
-			wall = append(wall, r.p.Wall.Seconds())
-			calls = append(calls, float64(r.calls))
-			rss = append(rss, float64(r.p.PeakRSS["golive"])/(1<<20))
-			cpu = append(cpu, r.p.CPU.Seconds())
-			motoCPU = append(motoCPU, r.moto.Seconds())
-		}
-		perSplit := func(xs []float64) []float64 {
-			out := make([]float64, len(xs))
-			for i, x := range xs {
-				out[i] = x / float64(n)
-			}
-			return out
-		}
-		mem := NewResult(cs, phase+"_provider_peak_rss", "MB", rss)
-		if phase == "plan" && n == 1000 {
-			mem = mem.WithTarget("< 150 MB", mem.Median < scaleRSSLimit/(1<<20))
-		}
-		timing := NewResult(cs, phase+"_seconds", "s", wall)
-		timing.Note = fmt.Sprintf("CPU: terraform and golive %.1f s, emulator %.1f s (medians)", Median(cpu), Median(motoCPU))
-		rs = append(rs, timing,
-			NewResult(cs, phase+"_calls", "calls", calls),
-			NewResult(cs, phase+"_calls_per_split", "calls", perSplit(calls)),
-			mem)
-		if phase != "apply_create" {
-			rs = append(rs,
-				NewResult(cs, phase+"_cpu_terraform_golive", "s", cpu),
-				NewResult(cs, phase+"_cpu_emulator", "s", motoCPU))
-		}
-		switch phase {
-		case "plan":
-			fig.planWall, fig.planCalls = wall, calls
-		case "apply_shift":
-			fig.applyWall, fig.applyCalls = wall, calls
-		}
-	}
-
-	e.Log("scale: splits=%d: apply (create)", n)
-	create, err := tf("apply", "-auto-approve", "-input=false", "-no-color", "-var=green=0")
+	g, err := runGoliveScale(e, moto, s, fx, n, opt.profile)
 	if err != nil {
-		return fig, nil, err
+		return scaleFigures{}, nil, err
 	}
-	if err := fx.expectWeights(ctx, s.AWS, 100, 0); err != nil {
-		return fig, nil, err
+	rs := g.results(n, opt.largest)
+	floor, err := runFloor(e, n, locals)
+	if err != nil {
+		return scaleFigures{}, nil, fmt.Errorf("terraform_data floor: %w", err)
 	}
-	add("apply_create", []run{create})
-
-	var plans, shifts []run
-	green := 0
-	for i := 1; i <= e.Opts.Runs; i++ {
-		e.Log("scale: splits=%d: run %d of %d: no-change plan", n, i, e.Opts.Runs)
-		// -detailed-exitcode: a plan that finds changes exits 2 and fails.
-		p, err := tf("plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", fmt.Sprintf("-var=green=%d", green))
+	rs = append(rs, floor.results(n, g, opt.largest)...)
+	if opt.rules {
+		r, err := runAWSRules(e, moto, s, fx, locals)
 		if err != nil {
-			return fig, nil, fmt.Errorf("the plan after apply is not empty: %w", err)
+			return scaleFigures{}, nil, fmt.Errorf("hashicorp/aws rules: %w", err)
 		}
-		plans = append(plans, p)
-		green = 100 - green
-		e.Log("scale: splits=%d: run %d of %d: apply shifting every split to green=%d", n, i, e.Opts.Runs, green)
-		a, err := tf("apply", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-var=green=%d", green))
-		if err != nil {
-			return fig, nil, err
-		}
-		if err := fx.expectWeights(ctx, s.AWS, int32(100-green), int32(green)); err != nil {
-			return fig, nil, err
-		}
-		shifts = append(shifts, a)
+		rs = append(rs, r.results(n, g)...)
 	}
-	add("plan", plans)
-	add("apply_shift", shifts)
+	fig := scaleFigures{planWall: wallOf(g.plans), planCalls: callsOf(g.plans), applyWall: wallOf(g.shifts), applyCalls: callsOf(g.shifts)}
 	return fig, rs, nil
+}
+
+func writeAll(write func(name, body string) error, files map[string]string) error {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := write(name, files[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// goliveScale is what the golive stack of one size did.
+type goliveScale struct {
+	create        scaleRun
+	plans, shifts []scaleRun
+}
+
+// runGoliveScale creates the stack, then per run makes a no-change plan
+// and shifts every split; with profile, one more plan and shift write the
+// provider's profiles (not counted among the runs).
+func runGoliveScale(e *Env, moto int, s *goliveStack, fx *scaleFixtures, n int, profile bool) (goliveScale, error) {
+	ctx := context.Background()
+	var g goliveScale
+	var err error
+	what := func(format string, args ...any) string {
+		return fmt.Sprintf("splits=%d: ", n) + fmt.Sprintf(format, args...)
+	}
+	if g.create, err = recordRun(e, moto, what("apply (create)"), func() (Proc, error) {
+		return s.TF("apply", "-auto-approve", "-input=false", "-no-color", "-var=green=0")
+	}); err != nil {
+		return g, err
+	}
+	if err := fx.expectWeights(ctx, s.AWS, fx.listeners, 100, 0); err != nil {
+		return g, err
+	}
+	green := 0
+	runs := e.Opts.Runs
+	if profile {
+		runs++
+	}
+	for i := 1; i <= runs; i++ {
+		profiled := profile && i == runs
+		dir := filepath.Join(e.Scratch, fmt.Sprintf("pprof-%d", n))
+		if profiled {
+			s.Env = []string{"GOLIVE_PPROF_DIR=" + filepath.Join(dir, "plan")}
+		}
+		// -detailed-exitcode: a plan that finds changes exits 2 and fails.
+		p, err := recordRun(e, moto, what("run %d of %d: no-change plan", i, runs), func() (Proc, error) {
+			return s.TF("plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", fmt.Sprintf("-var=green=%d", green))
+		})
+		if err != nil {
+			return g, fmt.Errorf("the plan after apply is not empty: %w", err)
+		}
+		green = 100 - green
+		if profiled {
+			s.Env = []string{"GOLIVE_PPROF_DIR=" + filepath.Join(dir, "shift")}
+		}
+		a, err := recordRun(e, moto, what("run %d of %d: apply shifting every split to green=%d", i, runs, green), func() (Proc, error) {
+			return s.TF("apply", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-var=green=%d", green))
+		})
+		if err != nil {
+			return g, err
+		}
+		if err := fx.expectWeights(ctx, s.AWS, fx.listeners, int32(100-green), int32(green)); err != nil {
+			return g, err
+		}
+		if profiled {
+			s.Env = nil
+			e.profiles = append(e.profiles, profileRun{Case: scaleCase(n), Dir: dir})
+			break
+		}
+		g.plans, g.shifts = append(g.plans, p), append(g.shifts, a)
+	}
+	return g, nil
+}
+
+func wallOf(runs []scaleRun) []float64 {
+	out := make([]float64, len(runs))
+	for i, r := range runs {
+		out[i] = r.p.Wall.Seconds()
+	}
+	return out
+}
+
+func callsOf(runs []scaleRun) []float64 {
+	out := make([]float64, len(runs))
+	for i, r := range runs {
+		out[i] = float64(len(r.calls))
+	}
+	return out
+}
+
+func cpuOf(runs []scaleRun) []float64 {
+	out := make([]float64, len(runs))
+	for i, r := range runs {
+		out[i] = r.p.CPU.Seconds()
+	}
+	return out
+}
+
+func motoOf(runs []scaleRun) []float64 {
+	out := make([]float64, len(runs))
+	for i, r := range runs {
+		out[i] = r.moto.Seconds()
+	}
+	return out
+}
+
+func rssOf(runs []scaleRun, provider string) []float64 {
+	out := make([]float64, len(runs))
+	for i, r := range runs {
+		out[i] = float64(r.p.PeakRSS[provider]) / (1 << 20)
+	}
+	return out
+}
+
+func divided(xs []float64, by float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = x / by
+	}
+	return out
+}
+
+// results are the golive figures of one size, with their targets.
+func (g goliveScale) results(n int, largest bool) []Result {
+	cs := scaleCase(n)
+	resources := float64(n + (n+scaleServicesPerEnv-1)/scaleServicesPerEnv)
+	create := []scaleRun{g.create}
+	rs := []Result{
+		NewResult(cs, "apply_create_seconds", "s", wallOf(create)),
+		NewResult(cs, "apply_create_calls", "calls", callsOf(create)),
+		NewResult(cs, "apply_create_calls_per_split", "calls", divided(callsOf(create), float64(n))),
+		NewResult(cs, "apply_create_provider_peak_rss", "MB", rssOf(create, "golive")),
+	}
+	reads := NewResult(cs, "plan_reads_per_golive_resource", "calls", divided(callsOf(g.plans), resources))
+	reads.Note = "calls of one plan: " + callHistogram(g.plans[0].calls)
+	if n >= scaleServicesPerEnv {
+		// A lone environment reads its ledger records and its parameters:
+		// two reads for one resource, shared once it has splits.
+		reads = reads.WithTarget("≤ 1", reads.Median <= 1)
+	}
+	planRSS := NewResult(cs, "plan_provider_peak_rss", "MB", rssOf(g.plans, "golive"))
+	shiftRSS := NewResult(cs, "apply_shift_provider_peak_rss", "MB", rssOf(g.shifts, "golive"))
+	if largest {
+		planRSS = planRSS.WithTarget("< 100 MB", planRSS.Median < scaleRSSLimit/(1<<20))
+		shiftRSS = shiftRSS.WithTarget("< 100 MB", shiftRSS.Median < scaleRSSLimit/(1<<20))
+	}
+	shiftCalls := NewResult(cs, "apply_shift_calls", "calls", callsOf(g.shifts))
+	shiftCalls.Note = "calls of one shift: " + callHistogram(g.shifts[0].calls)
+	perSplit := NewResult(cs, "apply_shift_calls_per_split", "calls", divided(callsOf(g.shifts), float64(n)))
+	if n == 1 {
+		shiftCalls = shiftCalls.WithTarget(fmt.Sprintf("≤ %d", shiftCallsOneSplit), shiftCalls.Median <= shiftCallsOneSplit)
+	} else {
+		perSplit = perSplit.WithTarget(fmt.Sprintf("≤ %d", shiftCallsPerSplit), perSplit.Median <= shiftCallsPerSplit)
+	}
+	return append(rs,
+		NewResult(cs, "plan_seconds", "s", wallOf(g.plans)),
+		NewResult(cs, "plan_calls", "calls", callsOf(g.plans)),
+		reads,
+		planRSS,
+		NewResult(cs, "plan_cpu_terraform_golive", "s", cpuOf(g.plans)),
+		NewResult(cs, "plan_cpu_emulator", "s", motoOf(g.plans)),
+		NewResult(cs, "apply_shift_seconds", "s", wallOf(g.shifts)),
+		shiftCalls,
+		perSplit,
+		shiftRSS,
+		NewResult(cs, "apply_shift_cpu_terraform_golive", "s", cpuOf(g.shifts)),
+		NewResult(cs, "apply_shift_cpu_emulator", "s", motoOf(g.shifts)),
+	)
 }
 
 const scaleConfig = `# Written by the bench harness: the services come from services.tf.json.
@@ -262,157 +419,6 @@ resource "golive_traffic_split" "svc" {
   }
 }
 `
-
-type scaleService struct {
-	App      string `json:"app"`
-	Service  string `json:"service"`
-	Priority int    `json:"priority"`
-	Blue     string `json:"blue"`
-	Green    string `json:"green"`
-}
-
-// scaleFixtures are the load balancers (one listener each, by application)
-// and target groups of a scale stack.
-type scaleFixtures struct {
-	listeners map[string]string // application → listener ARN
-	services  []scaleService
-}
-
-func newScaleFixtures(ctx context.Context, cfg aws.Config, n int) (*scaleFixtures, error) {
-	ec := ec2.NewFromConfig(cfg)
-	vpc, subnets, err := newVPC(ctx, ec)
-	if err != nil {
-		return nil, err
-	}
-	lb := elbv2.NewFromConfig(cfg, func(o *elbv2.Options) { o.RetryMaxAttempts = 8 })
-	fx := &scaleFixtures{listeners: map[string]string{}, services: make([]scaleService, n)}
-	var mu sync.Mutex
-	var firstErr error
-	fail := func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if firstErr == nil {
-			firstErr = err
-		}
-	}
-	// One request at a time: moto's backends are not thread-safe, and
-	// concurrent CreateTargetGroup calls under load answer HTTP 500.
-	work := func(jobs int, do func(i int) error) error {
-		sem := make(chan struct{}, 1)
-		var wg sync.WaitGroup
-		for i := range jobs {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
-				if err := do(i); err != nil {
-					fail(err)
-				}
-			}()
-		}
-		wg.Wait()
-		return firstErr
-	}
-	envs := (n + scaleServicesPerEnv - 1) / scaleServicesPerEnv
-	err = work(envs, func(i int) error {
-		app := fmt.Sprintf("app-%03d", i)
-		alb, err := lb.CreateLoadBalancer(ctx, &elbv2.CreateLoadBalancerInput{Name: aws.String(app), Subnets: subnets})
-		if err != nil {
-			return fmt.Errorf("load balancer %s: %w", app, err)
-		}
-		ln, err := lb.CreateListener(ctx, &elbv2.CreateListenerInput{
-			LoadBalancerArn: alb.LoadBalancers[0].LoadBalancerArn, Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(80),
-			DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse, FixedResponseConfig: &elbtypes.FixedResponseActionConfig{
-				StatusCode: aws.String("404"), ContentType: aws.String("text/plain"), MessageBody: aws.String("no such service"),
-			}}},
-		})
-		if err != nil {
-			return fmt.Errorf("listener of %s: %w", app, err)
-		}
-		mu.Lock()
-		fx.listeners[app] = aws.ToString(ln.Listeners[0].ListenerArn)
-		mu.Unlock()
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = work(n, func(i int) error {
-		app, svc := fmt.Sprintf("app-%03d", i/scaleServicesPerEnv), fmt.Sprintf("svc-%d", i%scaleServicesPerEnv)
-		tg := func(slot string) (string, error) {
-			out, err := lb.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{
-				Name: aws.String(app + "-" + svc + "-" + slot), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(8080),
-				VpcId: vpc, TargetType: elbtypes.TargetTypeEnumIp,
-			})
-			if err != nil {
-				return "", fmt.Errorf("target group %s/%s/%s: %w", app, svc, slot, err)
-			}
-			return aws.ToString(out.TargetGroups[0].TargetGroupArn), nil
-		}
-		blue, err := tg("blue")
-		if err != nil {
-			return err
-		}
-		green, err := tg("green")
-		if err != nil {
-			return err
-		}
-		fx.services[i] = scaleService{App: app, Service: svc, Priority: 100 + i%scaleServicesPerEnv, Blue: blue, Green: green}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return fx, nil
-}
-
-// locals is services.tf.json: the environments (application → listener)
-// and services the configuration's for_each walks.
-func (fx *scaleFixtures) locals() (string, error) {
-	svcs := make(map[string]scaleService, len(fx.services))
-	for _, s := range fx.services {
-		svcs[s.App+"/"+s.Service] = s
-	}
-	b, err := json.MarshalIndent(map[string]any{"locals": map[string]any{"environments": fx.listeners, "services": svcs}}, "", "  ")
-	return string(b), err
-}
-
-// expectWeights reads every service's listener rule through the SDK (one
-// DescribeRules per listener) and fails unless each forwards blue/green.
-func (fx *scaleFixtures) expectWeights(ctx context.Context, cfg aws.Config, blue, green int32) error {
-	lb := elbv2.NewFromConfig(cfg)
-	seen := map[string]map[string]int32{} // blue target group → weights of the rule forwarding to it
-	for _, ln := range fx.listeners {
-		p := elbv2.NewDescribeRulesPaginator(lb, &elbv2.DescribeRulesInput{ListenerArn: aws.String(ln)})
-		for p.HasMorePages() {
-			out, err := p.NextPage(ctx)
-			if err != nil {
-				return err
-			}
-			for _, r := range out.Rules {
-				w := map[string]int32{}
-				for _, a := range r.Actions {
-					if a.ForwardConfig != nil {
-						for _, tg := range a.ForwardConfig.TargetGroups {
-							w[aws.ToString(tg.TargetGroupArn)] = aws.ToInt32(tg.Weight)
-						}
-					}
-				}
-				for tg := range w {
-					seen[tg] = w
-				}
-			}
-		}
-	}
-	for _, s := range fx.services {
-		want := map[string]int32{s.Blue: blue, s.Green: green}
-		if got := seen[s.Blue]; !maps.Equal(got, want) {
-			return fmt.Errorf("%s/%s: rule weights %v, want %v", s.App, s.Service, got, want)
-		}
-	}
-	return nil
-}
 
 // findMoto is the process ID of the emulator serving url.
 func findMoto(url string) (int, error) {

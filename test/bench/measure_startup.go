@@ -69,9 +69,10 @@ func measureStartup(e *Env) ([]Result, error) {
 		}
 		sr := NewResult(c.name, "schema_seconds", "s", schema)
 		sr.Note = fmt.Sprintf("%d resource types", types)
-		rs = append(rs, sr,
-			NewResult(c.name, "validate_seconds", "s", validate),
-			NewResult(c.name, "schema_provider_peak_rss", "MB", rss))
+		sr.Summary = true
+		mem := NewResult(c.name, "schema_provider_peak_rss", "MB", rss)
+		mem.Summary = true
+		rs = append(rs, sr, NewResult(c.name, "validate_seconds", "s", validate), mem)
 	}
 	return rs, nil
 }

@@ -26,8 +26,11 @@ type Result struct {
 	Samples []float64 `json:"samples"`
 	// Target is the goal this figure is held to, in words ("" for none),
 	// and Met whether the median reaches it (nil when there is no target).
-	Target  string `json:"target,omitempty"`
-	Met     *bool  `json:"met,omitempty"`
+	Target string `json:"target,omitempty"`
+	Met    *bool  `json:"met,omitempty"`
+	// Summary puts the figure in the summary table at the top of the
+	// generated docs (every figure with a target is there too).
+	Summary bool   `json:"summary,omitempty"`
 	Note    string `json:"note,omitempty"`
 	Command string `json:"command"`
 }
@@ -103,6 +106,7 @@ func (rs *Results) WriteDocs(path string) error {
 	b.WriteString(docsBegin + "\n\n")
 	fmt.Fprintf(&b, "Measured %s on %s (%s), median of %d run(s) each.\n",
 		rs.Finished.Format("2006-01-02"), rs.Machine["cpus"]+" CPUs", rs.Machine["os"], rs.Runs)
+	rs.writeSummary(&b)
 	var order []string
 	by := map[string][]Result{}
 	for _, r := range rs.Results {
@@ -118,12 +122,9 @@ func (rs *Results) WriteDocs(path string) error {
 		}
 		b.WriteString("| case | metric | median | samples | target |\n|---|---|---:|---|---|\n")
 		for _, r := range by[name] {
-			target := ""
-			if r.Met != nil {
-				target = r.Target + map[bool]string{true: " — met", false: " — **missed**"}[*r.Met]
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s %s | %s | %s |\n", r.Case, r.Metric, trim(r.Median), r.Unit, samples(r.Samples), target)
+			fmt.Fprintf(&b, "| %s | %s | %s %s | %s | %s |\n", r.Case, r.Metric, trim(r.Median), r.Unit, samples(r.Samples), targetCell(r))
 		}
+		writeNotes(&b, by[name])
 		fmt.Fprintf(&b, "\nReproduce: `%s`\n", by[name][0].Command)
 	}
 	b.WriteString("\n" + docsEnd)
@@ -135,6 +136,41 @@ func (rs *Results) WriteDocs(path string) error {
 		text = strings.TrimRight(text, "\n") + "\n\n" + b.String() + "\n"
 	}
 	return os.WriteFile(path, []byte(text), 0o644)
+}
+
+// writeNotes lists the notes of results under their table.
+func writeNotes(b *strings.Builder, rs []Result) {
+	first := true
+	for _, r := range rs {
+		if r.Note == "" {
+			continue
+		}
+		if first {
+			b.WriteString("\nNotes:\n\n")
+			first = false
+		}
+		fmt.Fprintf(b, "- %s, %s: %s\n", r.Case, r.Metric, r.Note)
+	}
+}
+
+// writeSummary writes the table of every figure held to a target or
+// marked for the summary, in the order measured.
+func (rs *Results) writeSummary(b *strings.Builder) {
+	b.WriteString("\n### Summary\n\nEvery figure below held to a target, and the comparisons that matter most; each comes from the tables that follow.\n\n")
+	b.WriteString("| measurement | case | metric | median | target |\n|---|---|---|---:|---|\n")
+	for _, r := range rs.Results {
+		if r.Met == nil && !r.Summary {
+			continue
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s %s | %s |\n", r.Measurement, r.Case, r.Metric, trim(r.Median), r.Unit, targetCell(r))
+	}
+}
+
+func targetCell(r Result) string {
+	if r.Met == nil {
+		return ""
+	}
+	return r.Target + map[bool]string{true: " — met", false: " — **missed**"}[*r.Met]
 }
 
 func aboutOf(name string) string {
