@@ -17,6 +17,10 @@ var _ rollout.Router = (*Route53)(nil)
 // Route53 routes with weighted record sets of one name and type, one per
 // destination: the destination name is the set identifier, its target the
 // record value.
+//
+// Like ALB, it remembers the record sets as it last read or wrote them, so
+// that each step of a canary is one change batch (Route 53 allows an
+// account few requests a second); a write that fails forgets.
 type Route53 struct {
 	client *route53.Client
 	zone   string
@@ -24,6 +28,8 @@ type Route53 struct {
 	rtype  r53types.RRType
 	ttl    int64
 	dests  []rollout.Destination
+	seen   []r53types.ResourceRecordSet
+	known  bool
 }
 
 // NewRoute53 routes on the record sets of name and recordType in zoneID;
@@ -104,15 +110,50 @@ func (r *Route53) Set(ctx context.Context, w rollout.Weights) error {
 		ChangeBatch:  &r53types.ChangeBatch{Comment: aws.String("golive traffic split"), Changes: changes},
 	})
 	if err != nil {
+		r.seen, r.known = nil, false
 		return fmt.Errorf("setting %s on %s: %w", w, r, err)
 	}
+	r.seen = applied(sets, changes)
 	return nil
 }
 
-// records lists the record sets of exactly this name and type. Route 53
-// lists in order from the start name and type, so the first other record
-// ends the search.
+// applied is sets after changes: deleted sets gone, upserted ones in place
+// of any of the same identifier.
+func applied(sets []r53types.ResourceRecordSet, changes []r53types.Change) []r53types.ResourceRecordSet {
+	gone := map[string]bool{}
+	var upserts []r53types.ResourceRecordSet
+	for _, c := range changes {
+		gone[aws.ToString(c.ResourceRecordSet.SetIdentifier)] = true
+		if c.Action == r53types.ChangeActionUpsert {
+			upserts = append(upserts, *c.ResourceRecordSet)
+		}
+	}
+	var out []r53types.ResourceRecordSet
+	for _, s := range sets {
+		if !gone[aws.ToString(s.SetIdentifier)] {
+			out = append(out, s)
+		}
+	}
+	return append(out, upserts...)
+}
+
+// records lists the record sets of exactly this name and type, once: then
+// as the router last wrote them.
 func (r *Route53) records(ctx context.Context) ([]r53types.ResourceRecordSet, error) {
+	if r.known {
+		return r.seen, nil
+	}
+	sets, err := r.list(ctx)
+	if err == nil {
+		r.seen, r.known = sets, true
+	}
+	return sets, err
+}
+
+// list reads the record sets of exactly this name and type. Route 53 lists
+// in order from the start name and type, so the first other record ends the
+// search.
+func (r *Route53) list(ctx context.Context) ([]r53types.ResourceRecordSet, error) {
 	want := canonicalName(r.name)
 	var sets []r53types.ResourceRecordSet
 	in := &route53.ListResourceRecordSetsInput{HostedZoneId: aws.String(r.zone), StartRecordName: aws.String(want), StartRecordType: r.rtype}

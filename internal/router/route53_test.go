@@ -125,6 +125,11 @@ func TestRoute53_SimpleToWeightedInOneBatch(t *testing.T) {
 	if err := r.Set(ctx, rollout.Weights{"blue": 0, "green": 100}); err != nil {
 		t.Fatal(err)
 	}
+	// A router that read once sends one change batch per step and reads
+	// nothing more: the simple record it replaced is not deleted twice.
+	if n, lists := calls.matching("POST", "/rrset"), calls.matching("GET", "/rrset"); n != 2 || lists != 0 {
+		t.Fatalf("two steps sent %d change batches and %d lists, want 2 and none", n, lists)
+	}
 	mustEqual(t, "after 0/100, blue kept at 0", liveRecords(t, client, zone, "api.example.com", r53types.RRTypeCname), map[string]liveRecord{
 		"blue":  {Weight: 0, TTL: 60, Value: "blue.example.com"},
 		"green": {Weight: 100, TTL: 60, Value: "green.example.com"},
