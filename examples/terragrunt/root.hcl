@@ -16,7 +16,7 @@ locals {
   assume_role_arn = get_env("GOLIVE_ASSUME_ROLE_ARN", "")
 
   emulated    = local.aws_endpoint != ""
-  aws_clients = ["cloudwatch", "dynamodb", "ec2", "ecs", "elbv2", "iam", "lambda", "route53", "sns", "ssm", "sts"]
+  aws_clients = ["applicationautoscaling", "cloudwatch", "dynamodb", "ec2", "ecs", "elbv2", "iam", "lambda", "logs", "route53", "sns", "ssm", "sts"]
   # golive talks to fewer services than hashicorp/aws.
   golive_clients = ["cloudwatch", "dynamodb", "ecs", "elbv2", "lambda", "route53", "sns", "ssm", "sts"]
 }

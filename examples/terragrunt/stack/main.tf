@@ -26,11 +26,15 @@ module "api" {
   cluster_arn        = module.environment.cluster_arn
   vpc_id             = module.environment.vpc_id
   subnet_ids         = module.environment.subnet_ids
+  assign_public_ip   = module.environment.assign_public_ip
   security_group_ids = [module.environment.task_security_group_id]
   listener_arn       = module.environment.listener_arn
-  strategy           = var.strategy
-  rollback_alarms    = module.environment.alarm_names
-  poll_interval      = var.poll_interval
+  # The environment's variables reach the container from SSM; the new
+  # slot's own alarms judge the canary.
+  variable_keys = module.environment.variable_keys
+  secret_keys   = module.environment.secret_keys
+  strategy      = var.strategy
+  poll_interval = var.poll_interval
   # Deployment ids of the upstream unit (a Terragrunt dependency): they
   # make the upstream environment's unit apply first.
   promote_after = var.promote_after
