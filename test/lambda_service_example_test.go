@@ -3,15 +3,20 @@ package test
 import (
 	"archive/zip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/gruntwork-io/terratest/modules/terraform"
@@ -20,18 +25,23 @@ import (
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 )
 
-// TestLambdaServiceModule releases three versions of a function through
-// modules/lambda-service: 1.0.0 creates the alias on its version, the same
-// version again changes nothing, 2.0.0 goes live by canary, and a bad 3.0.0
-// whose error alarm fires mid-canary is rolled back by itself.
-func TestLambdaServiceModule(t *testing.T) {
+// TestLambdaServiceExample applies examples/lambda-service as a user would
+// and releases three versions of its function through modules/lambda-service:
+// 1.0.0 creates the alias on its version, the same version again changes
+// nothing, 2.0.0 goes live by canary, and a bad 3.0.0 whose own error-rate
+// alarm fires mid-canary is rolled back by itself. Along the way: the
+// environment's variables reach the function, its secret only by parameter
+// name with a role allowed exactly that parameter, and each slot's alarm
+// watches its own version (ExecutedVersion).
+func TestLambdaServiceExample(t *testing.T) {
 	t.Parallel()
-	const env, function, alias = "lambdatest/dev", "lambdatest-dev-api", "live"
-	s := newStack(t, "test/fixtures/lambda-service")
+	const env, function, alias = "shop/prod", "shop-prod-api", "live"
+	s := newStack(t, "examples/lambda-service")
 	s.CreateLedger()
 	pkg := filepath.Join(s.Dir, "api.zip")
 	lc := lambda.NewFromConfig(s.AWS)
 	ctx := context.Background()
+	s.with(map[string]any{"aws_endpoint": s.Server.URL, "deletion_protection": false, "db_password": "correct horse", "bake": "2s", "poll_interval": "1s"})
 
 	// Runs after the destroy below (cleanups run last registered first):
 	// the split deleted the alias it had created, and the function is gone.
@@ -54,32 +64,33 @@ func TestLambdaServiceModule(t *testing.T) {
 	writePackage(t, pkg, "1.0.0")
 	s.Apply(map[string]any{"release": "1.0.0", "package": pkg})
 	wantAlias(t, lc, function, alias, "1", nil)
-	if got := s.Output("alias_created"); got != "true" {
-		t.Errorf("alias_created = %q, want true", got)
-	}
 	if got := s.Output("live_slot"); got != "blue" {
 		t.Errorf("live_slot = %q, want blue", got)
 	}
+	wantFunctionConfiguration(t, s, lc, function, "1")
+	wantVersionAlarm(t, s, "shop-prod-api-blue-errors", "1")
 
 	// The same version again: nothing to do.
 	if code := s.PlanExitCode(nil); code != 0 {
 		t.Errorf("re-applying the live version plans changes (exit code %d)", code)
 	}
 
-	// 2.0.0 by canary: the plan shows the cutover, the alias ends on the
-	// new version, the ledger has every step.
+	// 2.0.0 by canary: the plan shows the cutover, judged by green's own
+	// alarm; the alias ends on the new version, the ledger has every step.
 	writePackage(t, pkg, "2.0.0")
 	plan := terraform.InitAndPlan(t, s.with(map[string]any{"release": "2.0.0"}))
-	if want := `-> "green 0 → 100: 10% for 2s, 50% for 2s, then 100%; roll back if alarm lambdatest-dev-api-errors fires"`; !strings.Contains(plan, want) {
+	if want := `-> "green 0 → 100: 10% for 2s, 50% for 2s, then 100%; roll back if alarm shop-prod-api-green-errors fires"`; !strings.Contains(plan, want) {
 		t.Errorf("the plan of 2.0.0 does not show %s:\n%s", want, plan)
 	}
 	s.Apply(nil)
 	wantAlias(t, lc, function, alias, "2", nil)
 	wantSteps(t, s.Events(env, 100), "blue=90 green=10", "blue=50 green=50", "blue=0 green=100")
+	wantVersionAlarm(t, s, "shop-prod-api-green-errors", "2")
 
-	// 3.0.0 is bad: its error alarm fires while the 10% step bakes.
+	// 3.0.0 is bad: blue's alarm, on 3.0.0's own invocations, fires while
+	// the 10% step bakes.
 	writePackage(t, pkg, "3.0.0")
-	fired := emulator.FireAlarmWhen(s.AWS, s.Output("alarm_name"), "errors above threshold", 5*time.Minute, func(ctx context.Context) bool {
+	fired := emulator.FireAlarmWhen(s.AWS, "shop-prod-api-blue-errors", "errors above threshold", 5*time.Minute, func(ctx context.Context) bool {
 		_, add, err := emulator.AliasRouting(ctx, s.AWS, function, alias)
 		return err == nil && len(add) > 0
 	})
@@ -88,13 +99,13 @@ func TestLambdaServiceModule(t *testing.T) {
 		t.Fatal(ferr)
 	}
 	// Terraform wraps the message: compare with single spaces.
-	if want := `at step 1 of 3: alarm "lambdatest-dev-api-errors" is ALARM: errors above threshold; traffic rolled back to blue=0 green=100`; err == nil || !strings.Contains(strings.Join(strings.Fields(err.Error()), " "), want) {
+	if want := `at step 1 of 3: alarm "shop-prod-api-blue-errors" is ALARM: errors above threshold; traffic rolled back to blue=0 green=100`; err == nil || !strings.Contains(strings.Join(strings.Fields(err.Error()), " "), want) {
 		t.Fatalf("apply of 3.0.0 = %v; want it to fail with %q", err, want)
 	}
 	// Back on 2.0.0, in the alias and in the ledger.
 	wantAlias(t, lc, function, alias, "2", nil)
 	rb := findEvent(s.Events(env, 100), ledger.KindRolledBack)
-	if rb == nil || rb.Outcome != "rolled_back" || rb.Detail != "at step 1 of 3, back to blue=0 green=100" || !strings.Contains(rb.Reason, "lambdatest-dev-api-errors") {
+	if rb == nil || rb.Outcome != "rolled_back" || rb.Detail != "at step 1 of 3, back to blue=0 green=100" || !strings.Contains(rb.Reason, "shop-prod-api-blue-errors") {
 		t.Errorf("rollback event = %+v; want rolled_back at step 1 of 3 back to blue=0 green=100, naming the alarm", rb)
 	}
 	rel, err := s.Ledger().GetRelease(ctx, env, "api")
@@ -103,6 +114,68 @@ func TestLambdaServiceModule(t *testing.T) {
 	}
 	if rel.LiveSlot != "green" || rel.Slots["green"].Version != "2.0.0" || rel.Slots["green"].Destination != "2" {
 		t.Errorf("release record after the rollback: live %s, green %+v; want green live on 2.0.0 (Lambda version 2)", rel.LiveSlot, rel.Slots["green"])
+	}
+}
+
+// wantFunctionConfiguration checks, through the Lambda and IAM APIs, that
+// the published version has the environment's variables by value and its
+// secret only by parameter name, and that the function's role may read
+// exactly that parameter.
+func wantFunctionConfiguration(t *testing.T, s *stack, lc *lambda.Client, function, version string) {
+	t.Helper()
+	cfg, err := lc.GetFunctionConfiguration(context.Background(), &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(function), Qualifier: aws.String(version)})
+	if err != nil {
+		t.Fatalf("reading %s:%s: %v", function, version, err)
+	}
+	got := cfg.Environment.Variables
+	want := map[string]string{"LOG_LEVEL": "info", "STATIC_PATH": "/static", "DB_PASSWORD_PARAMETER": "/golive/shop/prod/secrets/DB_PASSWORD"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s:%s environment %s = %q, want %q", function, version, k, got[k], v)
+		}
+	}
+	for k, v := range got {
+		if v == "correct horse" {
+			t.Errorf("%s:%s has the secret's value in its environment (%s)", function, version, k)
+		}
+	}
+	out, err := iam.NewFromConfig(s.AWS).GetRolePolicy(context.Background(), &iam.GetRolePolicyInput{RoleName: aws.String(s.Output("role_name")), PolicyName: aws.String("golive-" + function + "-secrets")})
+	if err != nil {
+		t.Fatalf("reading the secrets policy of %s: %v", s.Output("role_name"), err)
+	}
+	var doc struct {
+		Statement []struct{ Action, Resource any }
+	}
+	if err := json.Unmarshal([]byte(policyJSON(aws.ToString(out.PolicyDocument))), &doc); err != nil {
+		t.Fatal(err)
+	}
+	param := "arn:aws:ssm:" + emulator.Region + ":" + s.Account + ":parameter/golive/shop/prod/secrets/DB_PASSWORD"
+	if len(doc.Statement) != 1 || !slices.Equal(strs(doc.Statement[0].Resource), []string{param}) {
+		t.Errorf("the function's role may read %+v, want exactly %s", doc.Statement, param)
+	}
+}
+
+// wantVersionAlarm checks that the alarm's metrics are those of one Lambda
+// version's invocations through the alias.
+func wantVersionAlarm(t *testing.T, s *stack, alarm, version string) {
+	t.Helper()
+	out, err := emulator.CloudWatch(s.AWS).DescribeAlarms(context.Background(), &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{alarm}})
+	if err != nil || len(out.MetricAlarms) != 1 {
+		t.Fatalf("alarm %s: %v", alarm, err)
+	}
+	want := map[string]string{"FunctionName": "shop-prod-api", "Resource": "shop-prod-api:live", "ExecutedVersion": version}
+	n := 0
+	for _, q := range out.MetricAlarms[0].Metrics {
+		if q.MetricStat == nil {
+			continue
+		}
+		n++
+		if got := dimensions(q.MetricStat.Metric.Dimensions); !maps.Equal(got, want) {
+			t.Errorf("alarm %s metric %s: dimensions %v, want %v", alarm, aws.ToString(q.MetricStat.Metric.MetricName), got, want)
+		}
+	}
+	if n != 2 {
+		t.Errorf("alarm %s has %d metrics, want Errors and Invocations", alarm, n)
 	}
 }
 

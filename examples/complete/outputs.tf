@@ -16,3 +16,25 @@ output "prod_cutover" {
   description = "Production's latest planned cutover."
   value       = module.api_prod.cutover
 }
+
+output "listener_arns" {
+  description = "The listener of each environment that the api's rules are on (production's is HTTPS when certificate_arn is given)."
+  value       = { for k, e in module.env : k => e.listener_arn }
+}
+
+output "load_balancer_dns_names" {
+  description = "DNS name of each environment's load balancer."
+  value       = { for k, e in module.env : k => e.load_balancer_dns_name }
+}
+
+output "prod_api" {
+  description = "Production's api: task definitions, roles, logs and the alarms that judge each slot."
+  value = {
+    task_definition_arns = module.api_prod.task_definition_arns
+    execution_role_arn   = module.api_prod.execution_role_arn
+    log_group_name       = module.api_prod.log_group_name
+    target_group_arns    = module.api_prod.target_group_arns
+    slot_alarm_names     = module.api_prod.slot_alarm_names
+    parameter_arns       = module.api_prod.parameter_arns
+  }
+}

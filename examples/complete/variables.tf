@@ -59,3 +59,35 @@ variable "prod_deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "certificate_arn" {
+  description = "ACM certificate for production's HTTPS listener (HTTP then redirects to it). null: production serves HTTP."
+  type        = string
+  default     = null
+}
+
+variable "db_password" {
+  description = "The database password every environment's api reads as DB_PASSWORD (a SecureString in SSM; never in state or plan). null: no secret."
+  type        = string
+  default     = null
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "db_password_version" {
+  description = "Bump to write a changed db_password."
+  type        = number
+  default     = 1
+}
+
+variable "prod_autoscaling" {
+  description = "Application Auto Scaling of production's api slots, e.g. { min_capacity = 2, max_capacity = 6, cpu_percent = 60, requests_per_target = 500 }. null: a fixed count (what the demo uses: the emulator lacks the service's tagging calls that hashicorp/aws makes)."
+  type = object({
+    min_capacity        = number
+    max_capacity        = number
+    cpu_percent         = optional(number)
+    memory_percent      = optional(number)
+    requests_per_target = optional(number)
+  })
+  default = null
+}

@@ -43,3 +43,34 @@ variable "bake" {
   type        = string
   default     = "5m"
 }
+
+variable "poll_interval" {
+  description = "How often the alarms are checked during a bake."
+  type        = string
+  default     = "10s"
+}
+
+variable "db_password" {
+  description = "The database password, written to SSM as a SecureString (never to state or plan)."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "db_password_version" {
+  description = "Bump to write a changed db_password."
+  type        = number
+  default     = 1
+}
+
+variable "layers" {
+  description = "Lambda layers, e.g. the AWS Parameters and Secrets Lambda Extension of your region."
+  type        = list(string)
+  default     = []
+}
+
+variable "deletion_protection" {
+  description = "Refuse to destroy the production environment."
+  type        = bool
+  default     = true
+}
