@@ -71,7 +71,7 @@ func (w *oncallWorld) releaseThroughTerraform() {
 	s.Apply(nil)
 
 	// Its canary in prod rolls back when the alarm fires mid-bake.
-	fired := fireWhenCanary(t, s, w.fn, w.alarm)
+	fired := fireWhenCanary(s, w.fn, w.alarm)
 	if out, err := s.ApplyE(map[string]any{"prod": map[string]any{"blue": release("1.2", "3"), "green": release("1.1", "2")},
 		"green_weight": 0, "bake": "20s"}); err == nil || !strings.Contains(flatOutput(out), "rolled back") {
 		t.Fatalf("the canary of 1.2 in prod did not roll back: %v\n%s", err, out)
@@ -84,7 +84,7 @@ func (w *oncallWorld) releaseThroughTerraform() {
 
 // fireWhenCanary fires alarm once the alias routes some traffic to a
 // second version.
-func fireWhenCanary(t *testing.T, s *stack, fn, alarm string) <-chan error {
+func fireWhenCanary(s *stack, fn, alarm string) <-chan error {
 	done := make(chan error, 1)
 	go func() {
 		deadline := time.Now().Add(3 * time.Minute)

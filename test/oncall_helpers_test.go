@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -136,7 +137,7 @@ var (
 func goliveBinary(t *testing.T) string {
 	t.Helper()
 	cliOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "golive-cli-")
+		dir, err := os.MkdirTemp("", "golive-cli-") //nolint:usetesting // shared by every test of the binary; t.TempDir would go with the first
 		if err != nil {
 			cliErr = err
 			return
@@ -202,7 +203,8 @@ func (c *goliveCLI) Run(args ...string) cliRun {
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
 	r := cliRun{Args: args, Stdout: out.String(), Stderr: errOut.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
 		r.Code = ee.ExitCode()
 	} else if err != nil {
 		c.t.Fatalf("running golive: %v", err)
@@ -261,12 +263,11 @@ type paint struct {
 
 func readPaint(t *testing.T, path string, colours map[string][3]uint8) paint {
 	t.Helper()
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	img, err := png.Decode(f)
+	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("decoding the screenshot %s: %v", path, err)
 	}

@@ -372,7 +372,7 @@ func flatOutput(out string) string {
 // the live weights and the events the run recorded: "completed",
 // "rolled-back", "unchanged" (no step was reached), "at-recorded-step", or
 // "" with a description of what the ledger does not explain.
-func cutoverOutcome(live, before, target rollout.Weights, events []ledger.Event) (outcome string, lost string) {
+func cutoverOutcome(live, before, target rollout.Weights, events []ledger.Event) (outcome, lost string) {
 	has := func(kind string) bool {
 		for _, e := range events {
 			if e.Kind == kind {
