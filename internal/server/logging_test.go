@@ -19,7 +19,9 @@ func TestQuietLogsUnlessAsked(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			for _, v := range logLevelEnv {
 				t.Setenv(v, "")
-				os.Unsetenv(v)
+				if err := os.Unsetenv(v); err != nil {
+					t.Fatal(err)
+				}
 			}
 			for k, v := range c.set {
 				t.Setenv(k, v)
