@@ -177,7 +177,7 @@ func TestGatewayAPI_conflictsAreBounded(t *testing.T) {
 	other := s.Dynamic(t).Resource(kubeapi.HTTPRoutes).Namespace(ns)
 	var n atomic.Int32
 	r, patches := gatewayRouter(t, s, ns, 0, func() {
-		label := `{"metadata":{"labels":{"edit":"` + string('a' + n.Add(1)) + `"}}}`
+		label := `{"metadata":{"labels":{"edit":"` + string('a'+n.Add(1)) + `"}}}`
 		if _, err := other.Patch(context.Background(), "web", types.MergePatchType, []byte(label), metav1.PatchOptions{}); err != nil {
 			t.Errorf("concurrent edit: %v", err)
 		}
