@@ -2,6 +2,7 @@ package test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/gruntwork-io/terratest/modules/shell"
@@ -18,11 +20,14 @@ import (
 )
 
 // TestTerragruntExample runs examples/terragrunt as its README says, with
-// the real terragrunt binary: the ledger from bootstrap/, then `terragrunt
-// run --all` over live/ — a plan of the three units, 1.0.0 released to
-// dev, staging and prod in dependency order, 2.0.0 raised in dev and
-// staging by one run (staging is planned only once dev verified it), and
-// a run --all plan refused at prod's promotion gate.
+// the real terragrunt binary and an emulator account per environment and
+// one for the ledger: the ledger and its role from bootstrap/, then
+// `terragrunt run --all` over live/ — a plan of the three units, 1.0.0
+// released to dev, staging and prod in dependency order, 2.0.0 raised in
+// dev and staging by one run (staging is planned only once dev verified
+// it), and a run --all plan refused at prod's promotion gate. Everything
+// of an environment lives in its account, the ledger only in the ledger
+// account, and the ledger names each environment's deploy role as actor.
 func TestTerragruntExample(t *testing.T) {
 	t.Parallel()
 	emulator.SkipShort(t)
@@ -30,8 +35,12 @@ func TestTerragruntExample(t *testing.T) {
 	if bin == "" {
 		t.Fatal("TERRAGRUNT is not set: run this test with `make terratest`, which builds bin/terragrunt (v1.1.3) and sets TERRAGRUNT to it")
 	}
+	// The stack's own account holds the ledger; s.Events reads it there.
 	s := newStack(t, "examples/terragrunt")
-	tg := &terragrunt{t: t, s: s, bin: bin}
+	tg := &terragrunt{t: t, s: s, bin: bin, accounts: map[string]*stack{}}
+	for _, env := range []string{"dev", "staging", "prod"} {
+		tg.accounts[env] = s.inAccount(emulator.NewAccountID())
+	}
 	// A test must be able to destroy production.
 	tg.edit("live/prod", "deletion_protection = true", "deletion_protection = false")
 
@@ -47,20 +56,26 @@ func TestTerragruntExample(t *testing.T) {
 			t.Errorf("run --all plan shows no plan for live/%s", env)
 		}
 	}
-	lbs, err := elbv2.NewFromConfig(s.AWS).DescribeLoadBalancers(context.Background(), &elbv2.DescribeLoadBalancersInput{})
-	if err != nil || len(lbs.LoadBalancers) != 0 {
-		t.Fatalf("a plan created load balancers: %d (%v)", len(lbs.LoadBalancers), err)
+	for env, a := range tg.accounts {
+		lbs, err := elbv2.NewFromConfig(a.AWS).DescribeLoadBalancers(context.Background(), &elbv2.DescribeLoadBalancersInput{})
+		if err != nil || len(lbs.LoadBalancers) != 0 {
+			t.Fatalf("a plan created load balancers in %s's account: %d (%v)", env, len(lbs.LoadBalancers), err)
+		}
 	}
 
 	tg.run("live", "run", "--all", "apply")
 	for _, env := range []string{"dev", "staging", "prod"} {
-		wantReleased(t, s, env, "blue", "1.0.0")
+		a := tg.accounts[env]
+		wantReleased(t, a, env, "blue", "1.0.0")
 		level := "info"
 		if env == "dev" {
 			level = "debug"
 		}
-		wantParams(t, s, "/golive/shop/"+env+"/vars/", map[string]string{"LOG_LEVEL": level, "STATIC_PATH": "/static"})
+		wantParams(t, a, "/golive/shop/"+env+"/vars/", map[string]string{"LOG_LEVEL": level, "STATIC_PATH": "/static"})
+		wantNoLedgerTable(t, a, env)
+		wantActors(t, s, env, fmt.Sprintf("arn:aws:sts::%s:assumed-role/golive-deployer/golive", a.Account))
 	}
+	wantParams(t, s, "/golive/", map[string]string{})
 	// The dependencies ordered the units: each environment verified 1.0.0
 	// before the next one started deploying it.
 	wantOrdered(t, s, "1.0.0", "dev", "staging", "prod")
@@ -70,14 +85,14 @@ func TestTerragruntExample(t *testing.T) {
 	tg.edit("live/dev", `api_version = "1.0.0"`, `api_version = "2.0.0"`)
 	tg.edit("live/staging", `api_version = "1.0.0"`, `api_version = "2.0.0"`)
 	tg.run("live", "run", "--all", "apply")
-	wantReleased(t, s, "dev", "green", "2.0.0")
-	wantReleased(t, s, "staging", "green", "2.0.0")
-	wantReleased(t, s, "prod", "blue", "1.0.0")
+	wantReleased(t, tg.accounts["dev"], "dev", "green", "2.0.0")
+	wantReleased(t, tg.accounts["staging"], "staging", "green", "2.0.0")
+	wantReleased(t, tg.accounts["prod"], "prod", "blue", "1.0.0")
 	wantOrdered(t, s, "2.0.0", "dev", "staging")
 
 	// Production refuses, at plan, a version staging never verified.
 	tg.edit("live/prod", `api_version = "1.0.0"`, `api_version = "3.0.0"`)
-	out, err = tg.runE("live", "run", "--all", "plan")
+	out, err := tg.runE("live", "run", "--all", "plan")
 	if err == nil {
 		t.Fatal("run --all plan with 3.0.0 in prod succeeded; want prod's promotion gate to refuse it")
 	}
@@ -89,23 +104,28 @@ func TestTerragruntExample(t *testing.T) {
 			t.Errorf("run --all plan output lacks %q", want)
 		}
 	}
-	wantReleased(t, s, "prod", "blue", "1.0.0")
+	wantReleased(t, tg.accounts["prod"], "prod", "blue", "1.0.0")
 	tg.edit("live/prod", `api_version = "3.0.0"`, `api_version = "1.0.0"`)
 }
 
 // terragrunt runs the real terragrunt binary in a directory of a stack
 // copied from examples/terragrunt. The example's root.hcl reads the
-// emulator's URL and the stack account's role from the environment.
+// emulator's URL and the accounts from the environment: the stack's account
+// holds the ledger, each environment has one of its own.
 type terragrunt struct {
-	t   *testing.T
-	s   *stack
-	bin string
+	t        *testing.T
+	s        *stack
+	bin      string
+	accounts map[string]*stack // environment → the stack seen from its account
 }
 
 func (g *terragrunt) env() map[string]string {
 	env := g.s.Env()
 	env["GOLIVE_AWS_ENDPOINT"] = g.s.Server.URL
-	env["GOLIVE_ASSUME_ROLE_ARN"] = emulator.RoleARN(g.s.Account)
+	env["GOLIVE_ACCOUNT_LEDGER"] = g.s.Account
+	for name, a := range g.accounts {
+		env["GOLIVE_ACCOUNT_"+strings.ToUpper(name)] = a.Account
+	}
 	env["TG_TF_PATH"] = "terraform" // from PATH, even where OpenTofu is installed too
 	env["TG_NON_INTERACTIVE"] = "true"
 	env["TG_NO_COLOR"] = "true"
@@ -219,5 +239,47 @@ func wantOrdered(t *testing.T, s *stack, version string, envs ...string) {
 				env, version, firstStarted.Format(time.RFC3339Nano), envs[i-1], prevVerified.Format(time.RFC3339Nano))
 		}
 		prevVerified = lastVerified
+	}
+}
+
+// inAccount is the stack seen from another account of the emulator: the
+// same configuration, its SDK clients acting in account.
+func (s *stack) inAccount(account string) *stack {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cfg, err := s.Server.AccountConfig(ctx, account)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	a := *s
+	a.Account, a.AWS = account, cfg
+	return &a
+}
+
+// wantNoLedgerTable checks that an environment's account has no DynamoDB
+// table: its ledger records went to the ledger account.
+func wantNoLedgerTable(t *testing.T, a *stack, env string) {
+	t.Helper()
+	out, err := dynamodb.NewFromConfig(a.AWS).ListTables(context.Background(), &dynamodb.ListTablesInput{})
+	if err != nil || len(out.TableNames) != 0 {
+		t.Errorf("%s's account has DynamoDB tables %v (%v); the ledger belongs to the ledger account", env, out, err)
+	}
+}
+
+// wantActors checks, in the ledger account, that every event of an
+// environment names its account's deploy role: the workload identity, not
+// the ledger role the items were written with.
+func wantActors(t *testing.T, ledgerStack *stack, env, actor string) {
+	t.Helper()
+	events := ledgerStack.Events("shop/"+env, 200)
+	if len(events) == 0 {
+		t.Errorf("no events of shop/%s in the ledger account", env)
+	}
+	for _, e := range events {
+		if e.Actor != actor {
+			t.Errorf("shop/%s event %s names %q, want %q", env, e.Kind, e.Actor, actor)
+			return
+		}
 	}
 }

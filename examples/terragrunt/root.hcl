@@ -6,19 +6,41 @@
 locals {
   application = "shop"
   region      = get_env("AWS_REGION", "us-east-1")
-  # The ledger table that bootstrap/ creates, once per account and region.
-  ledger_table = "golive-ledger"
+
+  # One AWS account per environment, and one for the ledger that all of them
+  # share: promotion gates, locks and history must see every environment.
+  # Put your account IDs here; GOLIVE_ACCOUNT_<NAME> overrides one (the
+  # tests use fresh emulator accounts).
+  accounts = {
+    ledger  = get_env("GOLIVE_ACCOUNT_LEDGER", "111111111111")
+    dev     = get_env("GOLIVE_ACCOUNT_DEV", "222222222222")
+    staging = get_env("GOLIVE_ACCOUNT_STAGING", "333333333333")
+    prod    = get_env("GOLIVE_ACCOUNT_PROD", "444444444444")
+  }
+  # The unit's account: live/<environment> works in its environment's,
+  # bootstrap/ in the ledger's.
+  unit    = basename(get_terragrunt_dir())
+  account = local.accounts[local.unit == "bootstrap" ? "ledger" : local.unit]
+
+  # The role both providers assume in the unit's account, with whatever
+  # credentials run Terragrunt (a CI job's OIDC role, an SSO session): it
+  # must trust them. In CI, give each account's job its own OIDC role and
+  # let it assume this one (examples/ci).
+  deploy_role_arn = "arn:aws:iam::${local.account}:role/${get_env("GOLIVE_DEPLOY_ROLE", "golive-deployer")}"
+
+  # The ledger: bootstrap/ creates the table and the role the environment
+  # accounts assume to reach it (modules/ledger, trusted_account_ids).
+  ledger_region   = get_env("GOLIVE_LEDGER_REGION", "us-east-1")
+  ledger_table    = "golive-ledger"
+  ledger_role_arn = "arn:aws:iam::${local.accounts.ledger}:role/golive-ledger"
 
   # Send every AWS call to this URL, e.g. a moto server. Empty: real AWS.
   aws_endpoint = get_env("GOLIVE_AWS_ENDPOINT", "")
-  # Assume this role for every call (the tests use a fresh emulator account
-  # per run). Empty: act as the caller's own credentials.
-  assume_role_arn = get_env("GOLIVE_ASSUME_ROLE_ARN", "")
 
   emulated    = local.aws_endpoint != ""
   aws_clients = ["applicationautoscaling", "cloudwatch", "dynamodb", "ec2", "ecs", "elbv2", "iam", "lambda", "logs", "route53", "sns", "ssm", "sts"]
   # golive talks to fewer services than hashicorp/aws.
-  golive_clients = ["cloudwatch", "dynamodb", "ecs", "elbv2", "lambda", "route53", "sns", "ssm", "sts"]
+  golive_clients = ["cloudwatch", "dynamodb", "ecs", "elbv2", "eventbridge", "lambda", "route53", "sns", "ssm", "sts"]
 }
 
 # Every environment unit runs ./stack. The "//" makes Terragrunt copy the
@@ -49,7 +71,7 @@ generate "aws_provider" {
   if_exists = "overwrite_terragrunt"
   contents  = <<-EOF
     provider "aws" {
-      region = "${local.region}"
+      region = "${local.unit == "bootstrap" ? local.ledger_region : local.region}"
       %{~if local.emulated~}
       # An emulator: no real credentials, no account lookups.
       access_key                  = "test"
@@ -63,34 +85,43 @@ generate "aws_provider" {
         ${c} = "${local.aws_endpoint}"
         %{~endfor~}
       }
+      %{~else~}
+      allowed_account_ids = ["${local.account}"]
       %{~endif~}
-      %{~if local.assume_role_arn != ""~}
       assume_role {
-        role_arn = "${local.assume_role_arn}"
+        role_arn = "${local.deploy_role_arn}"
       }
-      %{~endif~}
     }
   EOF
 }
 
+# golive works in the unit's account like hashicorp/aws, except for the
+# ledger: its calls go to the ledger account's table, through the ledger
+# role, which golive assumes with the unit's deploy role. Events still name
+# the deploy role as their actor.
 generate "golive_provider" {
   path      = "golive_provider.tf"
   if_exists = "overwrite_terragrunt"
   contents  = <<-EOF
     provider "golive" {
-      region       = "${local.region}"
-      ledger_table = "${local.ledger_table}"
-      default_tags = { application = "${local.application}" }
+      region              = "${local.region}"
+      allowed_account_ids = ["${local.account}"]
+      default_tags        = { application = "${local.application}" }
+      assume_role {
+        role_arn = "${local.deploy_role_arn}"
+      }
+      ledger {
+        table  = "${local.ledger_table}"
+        region = "${local.ledger_region}"
+        assume_role {
+          role_arn = "${local.ledger_role_arn}"
+        }
+      }
       %{~if local.emulated~}
       endpoints {
         %{~for c in local.golive_clients~}
         ${c} = "${local.aws_endpoint}"
         %{~endfor~}
-      }
-      %{~endif~}
-      %{~if local.assume_role_arn != ""~}
-      assume_role {
-        role_arn = "${local.assume_role_arn}"
       }
       %{~endif~}
     }

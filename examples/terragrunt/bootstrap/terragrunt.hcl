@@ -1,5 +1,6 @@
-# Once per account and region, before any environment: the golive ledger
-# table that every environment shares.
+# Once, in the ledger account, before any environment: the golive ledger
+# table that every environment shares, and the role the environment
+# accounts assume to reach it.
 #   cd bootstrap && terragrunt apply
 
 # The ledger module needs no golive provider (a provider block for it would
@@ -27,4 +28,6 @@ inputs = {
   # The example is meant to be destroyed; keep protection on for a real ledger.
   deletion_protection = false
   tags                = include.root.inputs.tags
+  # The environment accounts, whose deploy roles assume the ledger role.
+  trusted_account_ids = [for name, id in include.root.locals.accounts : id if name != "ledger"]
 }
