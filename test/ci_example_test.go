@@ -22,14 +22,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
+	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
 )
 
 // TestCIExample runs the part of examples/ci's workflow that can run here:
 // `terraform plan -out` (the pull request job) and `terraform apply
-// <planfile>` (the merge job), in a fresh account of the emulator.
+// <planfile>` (the merge job), for staging and production each in an
+// account of its own of the emulator, the ledger in a third, as the
+// workflow's matrix runs them.
 //   - a release through a saved plan: what was planned is what golive
-//     recorded and what Lambda runs;
+//     recorded (in the ledger account, naming the job's identity) and what
+//     Lambda runs (in the environment's account);
 //   - a saved plan whose state moved on is refused by Terraform (stale);
 //   - a promotion planned while its gate passed, whose gate fails at apply
 //     because the ledger changed in between, changes nothing in production.
@@ -37,31 +41,43 @@ import (
 // The workflow recognises the last two by the messages asserted here.
 func TestCIExample(t *testing.T) {
 	t.Parallel()
-	s := newStack(t, "examples/ci/stack")
-	// The example keeps its state in S3 (backend.tf); here it stays local.
-	if err := os.Remove(filepath.Join(s.Dir, "backend.tf")); err != nil {
-		t.Fatal(err)
-	}
-	s.CreateLedger()
+	// The stacks' providers assume the emulator's role in their account:
+	// the job's OIDC role session in CI.
+	st := newStack(t, "examples/ci/stack")
+	pr := newStack(t, "examples/ci/stack")
+	led := st.inAccount(emulator.NewAccountID())
+	led.CreateLedger()
 	packages := t.TempDir()
 	codeSHA := map[string]string{}
 	for _, v := range []string{"1.0.0", "2.0.0"} {
 		codeSHA[v] = writeLambdaPackage(t, packages, v)
 	}
-	s.with(map[string]any{"aws_endpoint": s.Server.URL, "package_dir": packages, "prod_deletion_protection": false})
-	t.Cleanup(s.Destroy)
+	stacks := []struct {
+		env string
+		s   *stack
+	}{{"staging", st}, {"prod", pr}} // destroyed in reverse: production first
+	for _, e := range stacks {
+		env, s := e.env, e.s
+		// The example keeps its state in S3 (backend.tf); here it stays local.
+		if err := os.Remove(filepath.Join(s.Dir, "backend.tf")); err != nil {
+			t.Fatal(err)
+		}
+		s.with(map[string]any{"aws_endpoint": s.Server.URL, "package_dir": packages, "prod_deletion_protection": false,
+			"environment": env, "account_id": s.Account, "ledger_role_arn": ledgerRoleARN(led.Account)})
+		t.Cleanup(s.Destroy)
+	}
 
 	ctx := context.Background()
 	plans := t.TempDir()
 	n := 0
-	savePlan := func(releases map[string]string) string {
+	savePlan := func(s *stack, releases map[string]string) string {
 		t.Helper()
 		n++
 		path := filepath.Join(plans, fmt.Sprintf("tfplan-%d", n))
 		s.SavePlan(map[string]any{"releases": releases}, path)
 		return path
 	}
-	applyPlan := func(path string) {
+	applyPlan := func(s *stack, path string) {
 		t.Helper()
 		if out, err := s.ApplyPlanE(path); err != nil {
 			t.Fatalf("apply %s: %v\n%s", filepath.Base(path), err, out)
@@ -70,65 +86,69 @@ func TestCIExample(t *testing.T) {
 
 	// Merged pull requests before this test's: staging gets 1.0.0, then
 	// production takes the 1.0.0 staging verified.
-	applyPlan(savePlan(map[string]string{"staging": "1.0.0"}))
-	applyPlan(savePlan(map[string]string{"staging": "1.0.0", "prod": "1.0.0"}))
-	prodBefore := s.liveSlot("shop/prod", "api")
+	applyPlan(st, savePlan(st, map[string]string{"staging": "1.0.0"}))
+	applyPlan(pr, savePlan(pr, map[string]string{"staging": "1.0.0", "prod": "1.0.0"}))
+	prodBefore := led.liveSlot("shop/prod", "api")
 	if prodBefore.Version != "1.0.0" || prodBefore.Status != "verified" {
 		t.Fatalf("production before the test: %+v, want 1.0.0 verified", prodBefore)
+	}
+	for _, e := range stacks {
+		env, s := e.env, e.s
+		actor := fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/golive", s.Account, emulator.RoleName)
+		wantActors(t, led, env, actor)
+		wantNoLedgerTable(t, s, env)
+		wantParams(t, s, "/golive/shop/"+env+"/vars/", map[string]string{"LOG_LEVEL": map[string]string{"staging": "debug", "prod": "info"}[env]})
 	}
 
 	// (a) The pull request raises staging to 2.0.0. Two plans of the same
 	// change: the first is applied, the second goes stale with it.
 	staging2 := map[string]string{"staging": "2.0.0", "prod": "1.0.0"}
-	reviewed := savePlan(staging2)
-	concurrent := savePlan(staging2)
+	reviewed := savePlan(st, staging2)
+	concurrent := savePlan(st, staging2)
+	if got := plannedChanges(t, pr.PlanJSON(savePlan(pr, staging2))); len(got) != 0 {
+		t.Errorf("the same pull request's plan for production changes %+v", got)
+	}
 
-	planned := plannedChanges(t, s.PlanJSON(reviewed))
+	planned := plannedChanges(t, st.PlanJSON(reviewed))
 	if got := planned[`golive_deployment.api["staging"]`]; got.version != "2.0.0" || got.actions != "update" {
 		t.Errorf("saved plan for staging: %+v, want update to 2.0.0", got)
 	}
-	if got, ok := planned[`golive_deployment.api["prod"]`]; ok {
-		t.Errorf("saved plan changes production: %+v", got)
-	}
-	summary := planSummary(t, s.PlanJSON(reviewed))
+	summary := planSummary(t, st.PlanJSON(reviewed))
 	if want := "| update | `golive_deployment.api[\"staging\"]` | shop/staging · api: `1.0.0` → `2.0.0` |"; !strings.Contains(summary, want) {
 		t.Errorf("the pull request summary lacks the staging release %q:\n%s", want, summary)
 	}
-	if strings.Contains(summary, "shop/prod") {
-		t.Errorf("the pull request summary shows a production change that is not planned:\n%s", summary)
-	}
 
-	applyPlan(reviewed)
-	staging := s.liveSlot("shop/staging", "api")
+	applyPlan(st, reviewed)
+	staging := led.liveSlot("shop/staging", "api")
 	if staging.Version != planned[`golive_deployment.api["staging"]`].version || staging.Status != "verified" || staging.Previous != "1.0.0" {
 		t.Errorf("staging after the merge: %+v, want the planned 2.0.0 verified, previous 1.0.0", staging)
 	}
-	if v, err := s.Ledger().GetVerification(ctx, "shop/staging", "api", "2.0.0"); err != nil || v.Status != "verified" {
+	if v, err := led.Ledger().GetVerification(ctx, "shop/staging", "api", "2.0.0"); err != nil || v.Status != "verified" {
 		t.Errorf("verification of api@2.0.0 in staging: %+v, %v; want verified", v, err)
 	}
-	s.checkLambdaVersion("shop-staging-api", staging.Destination, "2.0.0", codeSHA["2.0.0"])
+	st.checkLambdaVersion("shop-staging-api", staging.Destination, "2.0.0", codeSHA["2.0.0"])
 
 	// (c) The second plan was made before the first was applied: Terraform
 	// refuses it, and golive is not even asked.
-	stagingEvents := len(s.Events("shop/staging", 200))
-	out, err := s.ApplyPlanE(concurrent)
+	stagingEvents := len(led.Events("shop/staging", 200))
+	out, err := st.ApplyPlanE(concurrent)
 	if err == nil {
 		t.Fatalf("a saved plan applied after the state moved on:\n%s", out)
 	}
 	if !strings.Contains(flat(out), "Saved plan is stale") {
 		t.Errorf("stale plan refused without Terraform's message (the workflow looks for \"Saved plan is stale\"):\n%s", out)
 	}
-	if got := s.liveSlot("shop/staging", "api"); !got.DeployedAt.Equal(staging.DeployedAt) || got.Version != "2.0.0" {
+	if got := led.liveSlot("shop/staging", "api"); !got.DeployedAt.Equal(staging.DeployedAt) || got.Version != "2.0.0" {
 		t.Errorf("staging changed by a stale plan: %+v, was %+v", got, staging)
 	}
-	if got := len(s.Events("shop/staging", 200)); got != stagingEvents {
+	if got := len(led.Events("shop/staging", 200)); got != stagingEvents {
 		t.Errorf("the stale plan wrote %d ledger events to staging", got-stagingEvents)
 	}
 
 	// (b) The next pull request promotes 2.0.0 to production; its plan
 	// passes the promotion gate, since staging verified 2.0.0.
-	promote := savePlan(map[string]string{"staging": "2.0.0", "prod": "2.0.0"})
-	if got := plannedChanges(t, s.PlanJSON(promote))[`golive_deployment.api["prod"]`]; got.version != "2.0.0" {
+	promote := savePlan(pr, map[string]string{"staging": "2.0.0", "prod": "2.0.0"})
+	if got := plannedChanges(t, pr.PlanJSON(promote))[`golive_deployment.api["prod"]`]; got.version != "2.0.0" {
 		t.Fatalf("promotion plan for production: %+v, want 2.0.0", got)
 	}
 
@@ -138,7 +158,8 @@ func TestCIExample(t *testing.T) {
 		http.Error(w, "soak test: error rate 12%", http.StatusServiceUnavailable)
 	}))
 	t.Cleanup(broken.Close)
-	recheck := newStackIn(t, "test/fixtures/ci-staging-recheck", s.Account)
+	recheck := newStackIn(t, "test/fixtures/ci-staging-recheck", st.Account)
+	recheck.write("zz_ledger_override.tf", fmt.Sprintf("provider \"golive\" {\n  ledger {\n    assume_role {\n      role_arn = %q\n    }\n  }\n}\n", ledgerRoleARN(led.Account)))
 	t.Cleanup(recheck.Destroy)
 	if out, err := recheck.ApplyE(map[string]any{
 		"environment": "shop/staging", "release_version": "2.0.0",
@@ -146,14 +167,14 @@ func TestCIExample(t *testing.T) {
 	}); err == nil {
 		t.Fatalf("the failing re-verification in staging succeeded:\n%s", out)
 	}
-	if v, err := s.Ledger().GetVerification(ctx, "shop/staging", "api", "2.0.0"); err != nil || v.Status != "failed" {
+	if v, err := led.Ledger().GetVerification(ctx, "shop/staging", "api", "2.0.0"); err != nil || v.Status != "failed" {
 		t.Fatalf("after the failed re-verification, api@2.0.0 in staging is %+v (%v); want failed", v, err)
 	}
 
 	// The merge applies the reviewed plan: the promotion gate runs again
 	// and refuses it.
-	prodEvents := len(s.Events("shop/prod", 200))
-	out, err = s.ApplyPlanE(promote)
+	prodEvents := len(led.Events("shop/prod", 200))
+	out, err = pr.ApplyPlanE(promote)
 	if err == nil {
 		t.Fatalf("production took 2.0.0 after staging's verification of it failed:\n%s", out)
 	}
@@ -161,31 +182,37 @@ func TestCIExample(t *testing.T) {
 	if o := flat(out); !strings.Contains(o, "version not verified upstream") || !strings.Contains(o, gate) {
 		t.Errorf("apply failed without the promotion gate's message %q:\n%s", gate, out)
 	}
-	prod := s.liveSlot("shop/prod", "api")
+	prod := led.liveSlot("shop/prod", "api")
 	if prod.Version != "1.0.0" || prod.Destination != prodBefore.Destination || !prod.DeployedAt.Equal(prodBefore.DeployedAt) {
 		t.Errorf("production after the refused apply: %+v; want it unchanged: %+v", prod, prodBefore)
 	}
-	if _, err := s.Ledger().GetVerification(ctx, "shop/prod", "api", "2.0.0"); !errors.Is(err, ledger.ErrNotFound) {
+	if _, err := led.Ledger().GetVerification(ctx, "shop/prod", "api", "2.0.0"); !errors.Is(err, ledger.ErrNotFound) {
 		t.Errorf("api@2.0.0 recorded in production after the refusal: %v", err)
 	}
 	// The refusal is not recorded: the provider checks its gates before it
 	// takes the lock and opens the release's events.
-	if got := len(s.Events("shop/prod", 200)); got != prodEvents {
+	if got := len(led.Events("shop/prod", 200)); got != prodEvents {
 		t.Errorf("the refused apply wrote %d ledger events to production", got-prodEvents)
 	}
 	// Terraform updated the function (a new published version) before the
 	// gate ran; the version golive records, and callers invoke, is still
 	// 1.0.0's.
-	s.checkLambdaVersion("shop-prod-api", prod.Destination, "1.0.0", codeSHA["1.0.0"])
+	pr.checkLambdaVersion("shop-prod-api", prod.Destination, "1.0.0", codeSHA["1.0.0"])
 
 	// Re-planning, as the failed job says, now refuses the promotion at plan.
-	out, err = s.SavePlanE(map[string]any{"releases": map[string]string{"staging": "2.0.0", "prod": "2.0.0"}}, filepath.Join(plans, "replan"))
+	out, err = pr.SavePlanE(map[string]any{"releases": map[string]string{"staging": "2.0.0", "prod": "2.0.0"}}, filepath.Join(plans, "replan"))
 	if err == nil || !strings.Contains(flat(out), gate) {
 		t.Errorf("the re-plan did not refuse the promotion with the gate's message (err %v):\n%s", err, out)
 	}
 	// destroy starts with a normal, refreshing plan, whose gates would refuse
 	// the promotion too: hand it the configuration production runs.
-	s.with(map[string]any{"releases": map[string]string{"staging": "2.0.0", "prod": "1.0.0"}})
+	pr.with(map[string]any{"releases": map[string]string{"staging": "2.0.0", "prod": "1.0.0"}})
+}
+
+// ledgerRoleARN is the role of the ledger account that the stacks assume to
+// reach the ledger; the emulator assumes any role.
+func ledgerRoleARN(account string) string {
+	return fmt.Sprintf("arn:aws:iam::%s:role/golive-ledger", account)
 }
 
 // liveSlot is the ledger's record of the "live" slot of env's service.

@@ -1,29 +1,38 @@
-# The stack the CI workflow plans on every pull request and applies on merge:
-# a staging and a production environment of one application, and the api
-# service as a Lambda function in each. A pull request that raises a version
-# in releases.auto.tfvars.json is a release; production only accepts a
-# version that staging verified (promotes_from), at plan and again at apply.
+# The stack the CI workflow plans on every pull request and applies on merge,
+# once per environment: each environment lives in an AWS account of its own
+# and has a state of its own (var.environment picks which). It declares the
+# environment and its api service as a Lambda function. A pull request that
+# raises a version in releases.auto.tfvars.json is a release; production only
+# accepts a version that staging verified (promotes_from), at plan and again
+# at apply: its gate reads staging's record from the shared ledger, in the
+# ledger account.
 
 locals {
   environments = {
     staging = { tier = "staging", promotes_from = null }
     prod    = { tier = "production", promotes_from = "staging" }
   }
+  # This stack's environment, keyed by name so that addresses read
+  # golive_environment.this["prod"].
+  environment = { (var.environment) = local.environments[var.environment] }
+  # Its release, if releases.auto.tfvars.json names one.
+  release = { for env, version in var.releases : env => version if env == var.environment }
 }
 
 resource "golive_environment" "this" {
-  for_each = local.environments
+  for_each = local.environment
 
   application         = var.application
   name                = each.key
   tier                = each.value.tier
   promotes_from       = each.value.promotes_from
+  aws_account_id      = var.account_id
   deletion_protection = each.key == "prod" ? var.prod_deletion_protection : false
   variables           = { LOG_LEVEL = each.key == "prod" ? "info" : "debug" }
 }
 
 resource "aws_iam_role" "api" {
-  for_each = local.environments
+  for_each = local.environment
 
   name = "${var.application}-${each.key}-api"
   assume_role_policy = jsonencode({
@@ -37,7 +46,7 @@ resource "aws_iam_role" "api" {
 }
 
 resource "aws_iam_role_policy" "api_logs" {
-  for_each = local.environments
+  for_each = local.environment
 
   name = "logs"
   role = aws_iam_role.api[each.key].id
@@ -55,7 +64,7 @@ resource "aws_iam_role_policy" "api_logs" {
 # adopts it once it is Active and records it. Callers invoke the recorded
 # version (output live_function_versions), never $LATEST.
 resource "aws_lambda_function" "api" {
-  for_each = var.releases
+  for_each = local.release
 
   function_name    = "${var.application}-${each.key}-api"
   role             = aws_iam_role.api[each.key].arn
@@ -73,7 +82,7 @@ resource "aws_lambda_function" "api" {
 }
 
 resource "golive_deployment" "api" {
-  for_each = var.releases
+  for_each = local.release
 
   environment = golive_environment.this[each.key].id
   service     = "api"

@@ -2,11 +2,13 @@ locals {
   emulated = var.aws_endpoint != null
 }
 
-# In CI the credentials come from the OIDC role the workflow assumed
-# (aws-actions/configure-aws-credentials): both providers read them from the
-# environment through the usual AWS SDK chain.
+# In CI the credentials come from the OIDC role the workflow assumed in the
+# environment's account (aws-actions/configure-aws-credentials): both
+# providers read them from the environment through the usual AWS SDK chain,
+# and refuse to run with another account's.
 provider "aws" {
-  region = var.region
+  region              = var.region
+  allowed_account_ids = local.emulated || var.account_id == null ? null : [var.account_id]
 
   # Against an emulator: no real credentials, no account lookups.
   access_key                  = local.emulated ? "test" : null
@@ -23,10 +25,25 @@ provider "aws" {
   }
 }
 
+# golive makes every call in the environment's account, except the
+# ledger's: those go to the ledger account's table through its role, which
+# golive assumes with the job's credentials. The ledger still records the
+# job's role session as the actor of every release.
 provider "golive" {
-  region       = var.region
-  ledger_table = var.ledger_table
-  default_tags = { application = var.application }
+  region              = var.region
+  allowed_account_ids = var.account_id == null ? null : [var.account_id]
+  default_tags        = { application = var.application }
+
+  ledger {
+    table  = var.ledger_table
+    region = var.ledger_region
+    dynamic "assume_role" {
+      for_each = var.ledger_role_arn == null ? [] : [var.ledger_role_arn]
+      content {
+        role_arn = assume_role.value
+      }
+    }
+  }
 
   dynamic "endpoints" {
     for_each = local.emulated ? [var.aws_endpoint] : []

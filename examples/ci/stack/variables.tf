@@ -1,3 +1,24 @@
+variable "environment" {
+  description = "The environment this run plans or applies (staging or prod): each has its own AWS account and state."
+  type        = string
+
+  validation {
+    condition     = contains(["staging", "prod"], var.environment)
+    error_message = "environment must be staging or prod."
+  }
+}
+
+variable "account_id" {
+  description = "The environment's AWS account: the providers refuse credentials of any other, and golive_environment checks it at plan. null: not checked."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be a 12-digit AWS account ID."
+  }
+}
+
 variable "releases" {
   description = "Version of the api service per environment (staging, prod). An environment without an entry runs nothing yet. Raise staging first: prod only accepts a version staging verified."
   type        = map(string)
@@ -31,9 +52,26 @@ variable "region" {
 }
 
 variable "ledger_table" {
-  description = "The golive ledger table (modules/ledger creates it once per account)."
+  description = "The golive ledger table, which every environment shares (modules/ledger creates it, in the ledger account)."
   type        = string
   default     = "golive-ledger"
+}
+
+variable "ledger_region" {
+  description = "Region of the ledger table. null: var.region."
+  type        = string
+  default     = null
+}
+
+variable "ledger_role_arn" {
+  description = "Role of the ledger account that the job's credentials assume to reach the ledger (modules/ledger's role_arn output). null: the ledger is in the environment's own account."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ledger_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.ledger_role_arn))
+    error_message = "ledger_role_arn must be an IAM role ARN, e.g. arn:aws:iam::111111111111:role/golive-ledger."
+  }
 }
 
 variable "prod_deletion_protection" {
