@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
@@ -56,6 +57,12 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(filepath.Dir(filepath.Dir(d.dir)))
+	certificate, err := d.importCertificate("shop.example.com")
+	if err != nil {
+		return err
+	}
+	fmt.Println("  production's HTTPS certificate (self-signed, imported into ACM):", certificate)
+	d.env = append(d.env, "TF_VAR_certificate_arn="+certificate)
 
 	step("Bootstrap, once per account: the ledger table (modules/ledger, hashicorp/aws)")
 	if err := d.terraformIn("bootstrap", "init", "-input=false"); err != nil {
@@ -65,7 +72,7 @@ func run() error {
 		return err
 	}
 
-	step("Release 1.0.0 everywhere: three environments (network, ALB, ECS cluster, alarms) and the api service in blue/green slots")
+	step("Release 1.0.0 everywhere: three environments (network, HTTPS load balancer, ECS cluster, configuration) and the api service in blue/green slots, each slot with its own alarms")
 	if err := d.terraform("init", "-input=false"); err != nil {
 		return err
 	}
@@ -75,6 +82,11 @@ func run() error {
 
 	step("What golive wrote to SSM Parameter Store (read back with the AWS SDK)")
 	if err := d.showParameters(); err != nil {
+		return err
+	}
+
+	step("How production's api gets that configuration (read back with the AWS SDK)")
+	if err := d.showTaskConfiguration("shop-prod", "api-blue"); err != nil {
 		return err
 	}
 
@@ -94,13 +106,13 @@ func run() error {
 		}
 	}
 
-	step("3.0.0 passes dev and staging; in production its canary sends 5xx: the alarm fires during the bake")
+	step("3.0.0 passes dev and staging; in production it goes to blue, and while its canary bakes the demo sets blue's own 5xx alarm to ALARM")
 	for _, r := range []string{releases("3.0.0", "2.0.0", "2.0.0"), releases("3.0.0", "3.0.0", "2.0.0")} {
 		if err := d.apply(r); err != nil {
 			return err
 		}
 	}
-	fire := d.fireAlarmDuringCanary("shop-prod", "shop-prod-5xx", 3*time.Minute)
+	fire := d.fireAlarmDuringCanary("shop-prod", "shop-prod-api-blue-5xx", 3*time.Minute)
 	err = d.apply(releases("3.0.0", "3.0.0", "3.0.0"))
 	<-fire
 	if err == nil || !strings.Contains(d.lastOutput.String(), "traffic rolled back to") {
@@ -151,7 +163,7 @@ func newDemo(server *emulator.Server) (*demo, error) {
 		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION="+emulator.Region,
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
 		"TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_VAR_aws_endpoint="+server.URL,
-		"TF_VAR_prod_deletion_protection=false", "TF_VAR_bake=8s")
+		"TF_VAR_prod_deletion_protection=false", "TF_VAR_bake=8s", "TF_VAR_db_password=demo-only-password")
 	return &demo{dir: dir, env: env, server: server}, nil
 }
 
@@ -181,7 +193,11 @@ func (d *demo) showParameters() error {
 			return err
 		}
 		for _, prm := range page.Parameters {
-			lines = append(lines, fmt.Sprintf("  %-45s %-12s %s", aws.ToString(prm.Name), prm.Type, aws.ToString(prm.Value)))
+			value := aws.ToString(prm.Value)
+			if prm.Type == ssmtypes.ParameterTypeSecureString {
+				value = "(encrypted)"
+			}
+			lines = append(lines, fmt.Sprintf("  %-45s %-12s %s", aws.ToString(prm.Name), prm.Type, value))
 		}
 	}
 	sort.Strings(lines)
