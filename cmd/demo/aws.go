@@ -52,8 +52,11 @@ func (d *demo) ruleWeights(lbName string) (map[string]int32, error) {
 	}
 	w := map[string]int32{}
 	for arn, v := range byARN {
-		name := arn[strings.Index(arn, "targetgroup/")+len("targetgroup/"):]
-		w[name[:strings.Index(name, "/")]] = v
+		name := arn // arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>
+		if _, rest, ok := strings.Cut(arn, "targetgroup/"); ok {
+			name, _, _ = strings.Cut(rest, "/")
+		}
+		w[name] = v
 	}
 	return w, nil
 }
@@ -78,12 +81,18 @@ func (d *demo) showWeights(lbName string) error {
 func (d *demo) serviceListener(ctx context.Context, lbName string) (string, error) {
 	c := elbv2.NewFromConfig(d.server.BaseConfig())
 	lbs, err := c.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{lbName}})
-	if err != nil || len(lbs.LoadBalancers) != 1 {
-		return "", fmt.Errorf("load balancer %s: %v", lbName, err)
+	if err != nil {
+		return "", fmt.Errorf("load balancer %s: %w", lbName, err)
+	}
+	if len(lbs.LoadBalancers) != 1 {
+		return "", fmt.Errorf("load balancer %s: %d found, want 1", lbName, len(lbs.LoadBalancers))
 	}
 	ls, err := c.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: lbs.LoadBalancers[0].LoadBalancerArn})
-	if err != nil || len(ls.Listeners) == 0 {
-		return "", fmt.Errorf("the listeners of %s: %v", lbName, err)
+	if err != nil {
+		return "", fmt.Errorf("the listeners of %s: %w", lbName, err)
+	}
+	if len(ls.Listeners) == 0 {
+		return "", fmt.Errorf("the listeners of %s: none found", lbName)
 	}
 	for _, l := range ls.Listeners {
 		if l.Protocol == elbtypes.ProtocolEnumHttps {
@@ -100,8 +109,11 @@ func (d *demo) showTaskConfiguration(cluster, service string) error {
 	ctx := context.Background()
 	e := ecs.NewFromConfig(d.server.BaseConfig())
 	svc, err := e.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{service}})
-	if err != nil || len(svc.Services) != 1 {
-		return fmt.Errorf("ECS service %s of %s: %v", service, cluster, err)
+	if err != nil {
+		return fmt.Errorf("ECS service %s of %s: %w", service, cluster, err)
+	}
+	if len(svc.Services) != 1 {
+		return fmt.Errorf("ECS service %s of %s: %d found, want 1", service, cluster, len(svc.Services))
 	}
 	td, err := e.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: svc.Services[0].TaskDefinition})
 	if err != nil {
