@@ -296,7 +296,7 @@ func plannedChanges(t *testing.T, planJSON string) map[string]plannedChange {
 // pull request shows it.
 func planSummary(t *testing.T, planJSON string) string {
 	t.Helper()
-	cmd := exec.Command("jq", "-r", "-f", filepath.Join(repoRoot(t), "examples/ci/.github/golive-plan-summary.jq"))
+	cmd := exec.Command("jq", "-r", "-f", filepath.Join(repoRoot(t), "examples", "ci", ".github", "golive-plan-summary.jq"))
 	cmd.Stdin = strings.NewReader(planJSON)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

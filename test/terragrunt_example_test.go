@@ -153,19 +153,19 @@ func (g *terragrunt) runE(dir string, args ...string) (string, error) {
 	})
 }
 
-// edit replaces old with new in a unit's terragrunt.hcl, as a pull request
+// edit replaces from with to in a unit's terragrunt.hcl, as a pull request
 // that raises a version would.
-func (g *terragrunt) edit(unit, old, new string) {
+func (g *terragrunt) edit(unit, from, to string) {
 	g.t.Helper()
 	path := filepath.Join(g.s.Dir, unit, "terragrunt.hcl")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		g.t.Fatal(err)
 	}
-	if strings.Count(string(b), old) != 1 {
-		g.t.Fatalf("%s/terragrunt.hcl does not hold %q exactly once", unit, old)
+	if strings.Count(string(b), from) != 1 {
+		g.t.Fatalf("%s/terragrunt.hcl does not hold %q exactly once", unit, from)
 	}
-	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
 		g.t.Fatal(err)
 	}
 }
