@@ -161,6 +161,18 @@ func measureCutover(e *Env) ([]Result, error) {
 	return rs, nil
 }
 
+// goliveStack is a scratch Terraform configuration that uses golive alone,
+// in a fresh account of the emulator with the ledger table created.
+type goliveStack struct {
+	e       *Env
+	Dir     string
+	Account string
+	AWS     aws.Config
+	// Env is more environment for its terraform runs (e.g. the provider's
+	// profiling directory).
+	Env []string
+}
+
 // rollbackReaction applies a canary (run), fires the alarm once step 1 is
 // live, and returns the time from firing until the weights read back as
 // before. The apply must fail saying it rolled back.
@@ -269,7 +281,6 @@ type weightWatch struct {
 	done        chan struct{}
 	wg          sync.WaitGroup
 	first, last time.Time
-	err         error
 }
 
 func watchWeights(cfg aws.Config, f *emulator.ALBFixture, from, to map[string]int32) *weightWatch {
@@ -307,18 +318,6 @@ func (w *weightWatch) stop() (first, last time.Time, err error) {
 		return w.first, w.last, errors.New("the SDK client never saw the cutover start and finish")
 	}
 	return w.first, w.last, nil
-}
-
-// goliveStack is a scratch Terraform configuration that uses golive alone,
-// in a fresh account of the emulator with the ledger table created.
-type goliveStack struct {
-	e       *Env
-	Dir     string
-	Account string
-	AWS     aws.Config
-	// Env is more environment for its terraform runs (e.g. the provider's
-	// profiling directory).
-	Env []string
 }
 
 func newGoliveStack(ctx context.Context, e *Env, name string) (*goliveStack, error) {
