@@ -85,7 +85,7 @@ func over(a, b []float64) []float64 {
 
 // results are the floor's figures and golive's as multiples of them.
 func (f floorScale) results(n int, g goliveScale, summary bool) []Result {
-	resources := n + (n+scaleServicesPerEnv-1)/scaleServicesPerEnv
+	resources := scaleResources(n)
 	fc := fmt.Sprintf("terraform_data ×%d", resources)
 	rc := scaleCase(n) + " ÷ terraform_data"
 	planWall := NewResult(fc, "plan_seconds", "s", wallOf(f.plans))
