@@ -57,7 +57,9 @@ func TestMetric_cloudWatchPeriodsAndWindow(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	cw, _ := cloudWatch(t, account(t))
-	at := time.Now().UTC().Truncate(time.Minute).Add(-time.Hour)
+	// On an even minute, so that the two-minute periods below start at `at`
+	// whatever the time the test runs (periods align to the epoch).
+	at := time.Now().UTC().Truncate(2 * time.Minute).Add(-time.Hour)
 	for i := range 5 {
 		minute := at.Add(time.Duration(i-4) * time.Minute)
 		putMetric(t, cw, "RequestCount", green, minute.Add(10*time.Second), 100)
