@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -11,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/awsclient"
+	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 )
 
 // assumeRoleBlock is an assume_role block: the provider's own, or the
@@ -30,7 +30,7 @@ func assumeRoleBlock(description, sessionName string, maxDuration time.Duration)
 			"external_id": schema.StringAttribute{Optional: true, MarkdownDescription: "External ID the role's trust policy requires.",
 				Validators: []validator.String{stringvalidator.LengthBetween(2, 1224), stringvalidator.RegexMatches(externalIDPattern, "must be 2-1224 letters, digits or any of +=,.@:/-")}},
 			"duration": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Length of each session as a Go duration, e.g. `1h`, at most `" + shortDuration(maxDuration) + "`. Default 15m. golive renews the session as it expires, while the credentials it is assumed with last.",
+				Optional: true, MarkdownDescription: "Length of each session as a Go duration, e.g. `1h`, at most `" + rollout.ShortDuration(maxDuration) + "`. Default 15m. golive renews the session as it expires, while the credentials it is assumed with last.",
 				Validators: []validator.String{durationString(15*time.Minute, maxDuration)},
 			},
 		}},
@@ -56,16 +56,4 @@ func (ar assumeRoleModel) known() bool {
 		}
 	}
 	return true
-}
-
-// shortDuration writes 12h for 12h0m0s and 1h30m for 1h30m0s.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

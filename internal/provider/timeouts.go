@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 )
 
 // resourceTimeouts are the defaults of a resource's timeouts block. The
@@ -33,10 +35,10 @@ const durationFormat = "A duration such as `30m` or `2h45m` (units `s`, `m`, `h`
 // block is the resource's timeouts block, each attribute saying its default.
 func (t resourceTimeouts) block(ctx context.Context) schema.Block {
 	desc := map[string]string{
-		"create": fmt.Sprintf("How long creating may take, %s. Default `%s`. %s", t.writes, shortDuration(t.create), durationFormat),
-		"update": fmt.Sprintf("How long an update may take, %s. Default `%s`. %s", t.writes, shortDuration(t.update), durationFormat),
-		"read":   fmt.Sprintf("How long reading (refresh, import) may take. Default `%s`. %s", shortDuration(t.read), durationFormat),
-		"delete": fmt.Sprintf("How long destroying may take. Default `%s`. %s", shortDuration(t.delete), durationFormat),
+		"create": fmt.Sprintf("How long creating may take, %s. Default `%s`. %s", t.writes, rollout.ShortDuration(t.create), durationFormat),
+		"update": fmt.Sprintf("How long an update may take, %s. Default `%s`. %s", t.writes, rollout.ShortDuration(t.update), durationFormat),
+		"read":   fmt.Sprintf("How long reading (refresh, import) may take. Default `%s`. %s", rollout.ShortDuration(t.read), durationFormat),
+		"delete": fmt.Sprintf("How long destroying may take. Default `%s`. %s", rollout.ShortDuration(t.delete), durationFormat),
 	}
 	b := timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
 		CreateDescription: desc["create"], ReadDescription: desc["read"], UpdateDescription: desc["update"], DeleteDescription: desc["delete"]}).(schema.SingleNestedBlock)
@@ -46,6 +48,6 @@ func (t resourceTimeouts) block(ctx context.Context) schema.Block {
 		b.Attributes[name] = s
 	}
 	b.MarkdownDescription = fmt.Sprintf("How long each operation may take before it fails. Defaults: create `%s`, update `%s`, read `%s`, delete `%s`.",
-		shortDuration(t.create), shortDuration(t.update), shortDuration(t.read), shortDuration(t.delete))
+		rollout.ShortDuration(t.create), rollout.ShortDuration(t.update), rollout.ShortDuration(t.read), rollout.ShortDuration(t.delete))
 	return b
 }

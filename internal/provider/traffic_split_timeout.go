@@ -65,13 +65,13 @@ func warnCutoverOutlastsTimeout(ctx context.Context, plan trafficSplitModel, c s
 
 func (e cutoverEstimate) explain(op string, timeout time.Duration) string {
 	suggest := (e.total + 5*time.Minute).Truncate(5 * time.Minute)
-	calls := fmt.Sprintf("%s of AWS calls", shortDuration(rollout.StepCalls))
+	calls := fmt.Sprintf("%s of AWS calls", rollout.ShortDuration(rollout.StepCalls))
 	if e.check > 0 {
-		calls += fmt.Sprintf(" and %s of HTTP gate timeouts", shortDuration(e.check))
+		calls += fmt.Sprintf(" and %s of HTTP gate timeouts", rollout.ShortDuration(e.check))
 	}
 	return fmt.Sprintf("The cutover can take %d steps: %d bakes of %s, plus up to %s per step (%s), about %s in all. "+
 		"That is longer than the %s timeout of %s: when it runs out, golive stops the cutover, rolls the traffic back and the apply fails. "+
 		"Raise it in the resource's timeouts block, e.g. timeouts { %s = %q }, or shorten the bake.",
-		e.steps, e.steps-1, shortDuration(e.bake), shortDuration(e.check+rollout.StepCalls), calls, shortDuration(e.total.Round(time.Second)),
-		op, shortDuration(timeout), op, shortDuration(suggest))
+		e.steps, e.steps-1, rollout.ShortDuration(e.bake), rollout.ShortDuration(e.check+rollout.StepCalls), calls, rollout.ShortDuration(e.total.Round(time.Second)),
+		op, rollout.ShortDuration(timeout), op, rollout.ShortDuration(suggest))
 }

@@ -109,7 +109,7 @@ func TestTimeoutsBlockStatesDefaults(t *testing.T) {
 		}
 		for op, d := range map[string]time.Duration{"create": tc.t.create, "read": tc.t.read, "update": tc.t.update, "delete": tc.t.delete} {
 			a := b.GetNestedObject().GetAttributes()[op]
-			if want := "Default `" + shortDuration(d) + "`."; !strings.Contains(a.GetMarkdownDescription(), want) || !strings.Contains(a.GetDescription(), want) {
+			if want := "Default `" + rollout.ShortDuration(d) + "`."; !strings.Contains(a.GetMarkdownDescription(), want) || !strings.Contains(a.GetDescription(), want) {
 				t.Errorf("timeouts.%s says %q, want %q", op, a.GetMarkdownDescription(), want)
 			}
 		}
@@ -121,8 +121,8 @@ func TestShortDuration(t *testing.T) {
 		time.Hour: "1h", 90 * time.Minute: "1h30m", 20 * time.Minute: "20m", 12 * time.Hour: "12h", 35 * time.Second: "35s",
 		21*time.Minute + 45*time.Second: "21m45s", 2*time.Hour + 2*time.Minute + 30*time.Second: "2h2m30s",
 	} {
-		if got := shortDuration(d); got != want {
-			t.Errorf("shortDuration(%s) = %q, want %q", d, got, want)
+		if got := rollout.ShortDuration(d); got != want {
+			t.Errorf("rollout.ShortDuration(%s) = %q, want %q", d, got, want)
 		}
 	}
 }

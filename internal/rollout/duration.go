@@ -1,6 +1,9 @@
 package rollout
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // StepCalls bounds the AWS calls that go with one step besides its gate
 // checks: setting the weights (with the SDK's retries), recording the step
@@ -28,4 +31,17 @@ func (s Strategy) Duration(n int, check time.Duration) time.Duration {
 		return 0
 	}
 	return time.Duration(n-1)*s.Bake + time.Duration(n)*(check+StepCalls)
+}
+
+// ShortDuration writes a duration as people write it in configurations:
+// 5m for 5m0s, 1h30m for 1h30m0s, 12h for 12h0m0s.
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -58,3 +58,20 @@ func TestStrategyDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		5 * time.Minute:               "5m",
+		90 * time.Minute:              "1h30m",
+		12 * time.Hour:                "12h",
+		30 * time.Second:              "30s",
+		2*time.Minute + 5*time.Second: "2m5s",
+		1500 * time.Millisecond:       "1.5s",
+		time.Hour + 30*time.Second:    "1h0m30s",
+		0:                             "0s",
+	} {
+		if got := ShortDuration(d); got != want {
+			t.Errorf("ShortDuration(%s) = %q, want %q", d, got, want)
+		}
+	}
+}

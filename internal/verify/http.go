@@ -63,7 +63,7 @@ func (h *HTTPCheck) Check(ctx context.Context) error {
 	// timedOut tells our own per-request limit from the caller's context.
 	timedOut := func(err error) error {
 		if ctx.Err() == nil && errors.Is(rctx.Err(), context.DeadlineExceeded) {
-			return fmt.Errorf("%s: no response within %s: %w", h.Name(), shortDuration(timeout), err)
+			return fmt.Errorf("%s: no response within %s: %w", h.Name(), rollout.ShortDuration(timeout), err)
 		}
 		return fmt.Errorf("%s: %w", h.Name(), err)
 	}
@@ -173,7 +173,7 @@ func (e *notHealthyError) Error() string {
 	if e.last != nil {
 		why = trimName(e.gate, e.last)
 	}
-	return fmt.Sprintf("%s: not healthy after %s: %s", e.gate.Name(), shortDuration(e.timeout), why)
+	return fmt.Sprintf("%s: not healthy after %s: %s", e.gate.Name(), rollout.ShortDuration(e.timeout), why)
 }
 
 func (e *notHealthyError) Unwrap() error { return e.last }
@@ -182,16 +182,4 @@ func (e *notHealthyError) Unwrap() error { return e.last }
 // already puts it.
 func trimName(g rollout.Gate, err error) string {
 	return strings.TrimPrefix(err.Error(), g.Name()+": ")
-}
-
-// shortDuration prints 2m rather than 2m0s.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

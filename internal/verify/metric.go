@@ -237,7 +237,7 @@ func (s MetricSpec) Condition() string {
 			conds = append(conds, fmt.Sprintf("significantly above baseline (Mann-Whitney, %s%% confidence)", num(b.MannWhitney.Confidence*100)))
 		}
 	}
-	return fmt.Sprintf("metric %s (%s over %s) is %s", s.Name, s.Value, duration(s.Window), strings.Join(conds, " or "))
+	return fmt.Sprintf("metric %s (%s over %s) is %s", s.Name, s.Value, rollout.ShortDuration(s.Window), strings.Join(conds, " or "))
 }
 
 // Verifying is the gate as a verification uses it: its Check is Verify,

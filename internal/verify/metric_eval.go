@@ -36,6 +36,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 )
 
 // series is one query's samples, oldest first.
@@ -237,7 +239,7 @@ func (mw *MannWhitney) judge(canary, baseline []float64) (failed, missing string
 // describeSamples says what a check read, for its failure message.
 func (m *Metric) describeSamples(w window, canary, baseline map[string]series, cper, bper []float64) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "samples of %s to %s, %s periods: ", duration(m.spec.Window), w.end.Format(time.RFC3339), duration(w.period))
+	fmt.Fprintf(&b, "samples of %s to %s, %s periods: ", rollout.ShortDuration(m.spec.Window), w.end.Format(time.RFC3339), rollout.ShortDuration(w.period))
 	b.WriteString(m.describeSide(canary))
 	if m.spec.Baseline != nil {
 		b.WriteString("; baseline: ")
@@ -295,18 +297,6 @@ func num(v float64) string {
 	default:
 		return strconv.FormatFloat(v, 'g', 4, 64)
 	}
-}
-
-// duration is "5m" rather than "5m0s".
-func duration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // MetricError is a failed metric gate: which gate, which checks failed with
