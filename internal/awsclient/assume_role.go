@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -11,9 +12,16 @@ import (
 	"github.com/aws/smithy-go"
 )
 
+// renewBefore is how long before its end an assumed role's session is
+// renewed. A request signed with credentials that expire before AWS has
+// checked it fails with ExpiredToken, which the SDK does not retry: mid
+// cutover that would be a failed step or an unrecorded outcome. A session
+// renewed a minute early is never used that close to its end.
+const renewBefore = time.Minute
+
 // assumeRole returns credentials of ar, assumed with the credentials of
-// from through from's STS endpoint, cached and refreshed before they
-// expire.
+// from through from's STS endpoint, cached and renewed renewBefore their
+// end.
 func assumeRole(from *Clients, ar AssumeRole) aws.CredentialsProvider {
 	stsClient := sts.NewFromConfig(from.configFor("sts"))
 	p := stscreds.NewAssumeRoleProvider(stsClient, ar.RoleARN, func(o *stscreds.AssumeRoleOptions) {
@@ -28,7 +36,9 @@ func assumeRole(from *Clients, ar AssumeRole) aws.CredentialsProvider {
 			o.Duration = ar.Duration
 		}
 	})
-	return aws.NewCredentialsCache(namedRole{p: p, ar: ar})
+	return aws.NewCredentialsCache(namedRole{p: p, ar: ar}, func(o *aws.CredentialsCacheOptions) {
+		o.ExpiryWindow = renewBefore
+	})
 }
 
 // namedRole turns a failed sts:AssumeRole into an AssumeRoleError, which

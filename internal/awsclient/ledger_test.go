@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -25,6 +26,8 @@ import (
 type fakeAWS struct {
 	mu    sync.Mutex
 	calls []string // "<action> by <access key> in <region>"
+	// sessionEnd is when the sessions it hands out end; zero: far ahead.
+	sessionEnd time.Time
 }
 
 var credentialScope = regexp.MustCompile(`Credential=([^/]+)/\d+/([^/]+)/`)
@@ -48,10 +51,14 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not trusted</Message></Error><RequestId>r</RequestId></ErrorResponse>`)
 	case role != "":
 		name := role[strings.LastIndex(role, "/")+1:]
+		end := "2099-01-01T00:00:00Z"
+		if !f.sessionEnd.IsZero() {
+			end = f.sessionEnd.UTC().Format(time.RFC3339)
+		}
 		fmt.Fprintf(w, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>`+
-			`<AccessKeyId>AK-%s</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration>`+
+			`<AccessKeyId>AK-%s</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>%s</Expiration>`+
 			`</Credentials><AssumedRoleUser><Arn>%s</Arn><AssumedRoleId>AROA:%s</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>`+
-			`<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>`, name, role, name)
+			`<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>`, name, end, role, name)
 	default:
 		fmt.Fprintf(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>`+
 			`<Arn>arn:aws:sts::123456789012:assumed-role/x/%s</Arn><UserId>u</UserId><Account>123456789012</Account>`+
@@ -111,6 +118,36 @@ func TestForLedgerChainsFromTheWorkloadRole(t *testing.T) {
 	}
 	if !strings.HasSuffix(id.ARN, "/AK-deployer") {
 		t.Fatalf("caller identity %s, want the workload role's", id.ARN)
+	}
+}
+
+// A session is renewed a minute before it ends, not at its end: a request
+// signed in its last moments could reach AWS after it ended and fail with
+// ExpiredToken, which the SDK does not retry.
+func TestAssumedSessionsAreRenewedBeforeTheyEnd(t *testing.T) {
+	for _, c := range []struct {
+		left    time.Duration
+		renewed bool
+	}{{30 * time.Second, true}, {10 * time.Minute, false}} {
+		f, endpoints := newFakeAWS(t)
+		f.sessionEnd = time.Now().Add(c.left)
+		workload, err := New(context.Background(), Config{Region: "eu-west-1", Endpoints: endpoints})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lc := workload.ForLedger(LedgerAccess{AssumeRole: &AssumeRole{RoleARN: "arn:aws:iam::111111111111:role/golive-ledger"}})
+		for range 2 {
+			if err := getItem(lc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := 1
+		if c.renewed {
+			want = 2
+		}
+		if got := strings.Count(strings.Join(f.calls, "\n"), "AssumeRole by test"); got != want {
+			t.Errorf("session with %s left: %d AssumeRole calls for two requests, want %d (calls: %q)", c.left, got, want, f.calls)
+		}
 	}
 }
 
