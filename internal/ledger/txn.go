@@ -53,7 +53,8 @@ type EnvironmentChangedError struct {
 }
 
 func (e *EnvironmentChangedError) Error() string {
-	return fmt.Sprintf("environment %s changed in the ledger since it was read", e.Current.ID())
+	return fmt.Sprintf("environment %s changed in the ledger since it was read (another run updated it meanwhile); "+
+		"nothing was locked or recorded: plan and apply again", e.Current.ID())
 }
 
 // txnAttempts bounds the transactions a write sends when DynamoDB cancels

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,6 +140,9 @@ func TestOpenChangeChecksTheEnvironmentItRead(t *testing.T) {
 	var ch *ledger.EnvironmentChangedError
 	if !errors.As(err, &ch) || len(ch.Current.Freezes) != 1 || ch.Current.Revision == read.Revision {
 		t.Fatalf("opening on the old record: %v, want the record as it is now", err)
+	}
+	if want := "environment shop/prod changed in the ledger since it was read"; !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "plan and apply again") {
+		t.Errorf("refusal %q: want it to say %q and what to do", err, want)
 	}
 	wantKinds(t, l)
 	lk, _, err := l.OpenChange(ctx, opening("arn:alice", ch.Current, ledger.KindCutoverStarted))
