@@ -100,8 +100,9 @@ func metricBlock(where string) schema.ListNestedBlock {
 				"min": schema.Float64Attribute{Optional: true, MarkdownDescription: "Fail when the value is below this."},
 				"max": schema.Float64Attribute{Optional: true, MarkdownDescription: "Fail when the value is above this."},
 				"no_data": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(string(verify.NoDataWait)),
-					MarkdownDescription: "What a check without data means. `wait` (default): not a verdict yet — during a bake the gate passes for one `window` from its first check " +
-						"(metrics arrive a minute or more late, and a canary at 0% has none), then fails; in `verify` the gate is read every `period` until it has data, failing after one `window`. " +
+					MarkdownDescription: "What a check without data means. `wait` (default): not a verdict yet — during a bake the gate passes until a whole `window` has gone by without data, " +
+						"counted from its first check or its last check with data (metrics arrive a minute or more late, and a canary at 0% has none), then fails; " +
+						"in `verify` the gate is read every `period` until it has data, failing after one `window`. " +
 						"`fail`: fail at once. `pass`: pass.",
 					Validators: []validator.String{stringvalidator.OneOf(verify.NoDataValues...)}},
 			},

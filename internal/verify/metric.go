@@ -62,8 +62,9 @@ type NoData string
 
 const (
 	// NoDataWait (the default): no data is not a verdict yet. During a bake
-	// it passes for one window from the gate's first check, then fails; in
-	// Verify the gate is read every period until it has data, and fails
+	// it passes until a whole window has gone by without data, counted from
+	// the gate's first check or its last check that had data, then fails;
+	// in Verify the gate is read every period until it has data, and fails
 	// when a window has passed without any.
 	NoDataWait NoData = "wait"
 	// NoDataFail fails a check without data at once.
@@ -102,8 +103,11 @@ type Metric struct {
 	// wall clock.
 	Clock rollout.Clock
 
-	mu    sync.Mutex
-	first time.Time // the first check; starts the NoDataWait grace
+	mu sync.Mutex
+	// since is when the gate's current stretch without data began: its
+	// first check, then each check that had data. NoDataWait fails once
+	// a window has passed since.
+	since time.Time
 }
 
 // NewMetric returns the gate, or the spec's validation errors. client is
@@ -127,24 +131,28 @@ func NewMetric(client cloudwatch.GetMetricDataAPIClient, spec MetricSpec) (*Metr
 func (m *Metric) Name() string { return fmt.Sprintf("metric %q", m.spec.Name) }
 
 // Check reads the window that ends now and judges it. A check without data
-// is decided by the spec's NoData.
+// is decided by the spec's NoData. With NoDataWait, a gap shorter than a
+// window passes even after data was seen: CloudWatch publishes a period a
+// minute or more after it ends, so a short window is now and then empty
+// although the canary is serving.
 func (m *Metric) Check(ctx context.Context) error {
 	now := m.clock().Now()
-	first := m.start(now)
+	since := m.start(now)
 	v, err := m.judgeAt(ctx, now)
 	if err != nil || len(v.failures) > 0 {
 		return m.failure(v, err)
 	}
 	if len(v.missing) == 0 {
+		m.sawData(now)
 		return nil
 	}
 	switch {
 	case m.spec.NoData == NoDataPass:
 		return nil
-	case m.spec.NoData == NoDataWait && now.Sub(first) < m.spec.Window:
+	case m.spec.NoData == NoDataWait && now.Sub(since) < m.spec.Window:
 		return nil
 	}
-	return m.noData(v, now.Sub(first))
+	return m.noData(v, now.Sub(since))
 }
 
 // Verify is the gate for a verification that must see evidence: it checks
@@ -184,14 +192,22 @@ func (m *Metric) clock() rollout.Clock {
 	return m.Clock
 }
 
-// start records the first check and returns its time.
+// start records the first check and returns when the current stretch
+// without data began.
 func (m *Metric) start(now time.Time) time.Time {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.first.IsZero() {
-		m.first = now
+	if m.since.IsZero() {
+		m.since = now
 	}
-	return m.first
+	return m.since
+}
+
+// sawData restarts the stretch without data at now.
+func (m *Metric) sawData(now time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.since = now
 }
 
 // judgeAt reads the window ending at now and evaluates it.

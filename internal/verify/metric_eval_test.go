@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -103,7 +104,7 @@ var (
 	blue        = map[string]string{"TargetGroup": "targetgroup/blue/0123456789abcdef", "LoadBalancer": "app/shop/0123456789abcdef"}
 )
 
-func metricGate(t *testing.T, cw *fakeMetrics, change func(*verify.MetricSpec)) (*verify.Metric, *fakeClock) {
+func metricGate(t *testing.T, cw cloudwatch.GetMetricDataAPIClient, change func(*verify.MetricSpec)) (*verify.Metric, *fakeClock) {
 	t.Helper()
 	s := validSpec()
 	s.Baseline = nil
@@ -239,6 +240,30 @@ func TestMetric_noData(t *testing.T) {
 			t.Fatalf("after a window without data: %v", err)
 		}
 	})
+	t.Run("wait fails only after a whole window without data", func(t *testing.T) {
+		cw := &gappyMetrics{}
+		m, clock := metricGate(t, cw, func(*verify.MetricSpec) {})
+		for _, c := range []struct {
+			after time.Duration
+			data  bool
+		}{
+			{0, true},
+			{4 * time.Minute, false}, // CloudWatch has not published the newest periods yet
+			{30 * time.Second, true},
+			{4*time.Minute + 30*time.Second, false},
+		} {
+			clock.advance(c.after)
+			cw.serving.Store(c.data)
+			if err := m.Check(ctx); err != nil {
+				t.Fatalf("at %s, data %v: %v", clock.Now(), c.data, err)
+			}
+		}
+		clock.advance(31 * time.Second)
+		err := m.Check(ctx)
+		if err == nil || !strings.HasPrefix(err.Error(), `metric "canary-5xx-rate": no data (none for 5m1s, no_data = "wait"): no samples; `) {
+			t.Fatalf("a window after the last check with data: %v", err)
+		}
+	})
 	t.Run("a statistic that cannot count as 0", func(t *testing.T) {
 		cw := &fakeMetrics{}
 		cw.put("RequestCount", green, "Sum", windowStart, 100)
@@ -347,6 +372,22 @@ func TestMetric_mannWhitney(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `no data (no_data = "fail"): Mann-Whitney test: 4 canary and 5 baseline per-period values, needs 5 on each side;`) {
 		t.Fatalf("too few values: %v", err)
 	}
+}
+
+// gappyMetrics answers, while serving, 100 requests and no errors in the
+// first period of every window, and nothing otherwise.
+type gappyMetrics struct{ serving atomic.Bool }
+
+func (g *gappyMetrics) GetMetricData(_ context.Context, in *cloudwatch.GetMetricDataInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
+	out := &cloudwatch.GetMetricDataOutput{}
+	for _, q := range in.MetricDataQueries {
+		r := cwtypes.MetricDataResult{Id: q.Id, StatusCode: cwtypes.StatusCodeComplete}
+		if g.serving.Load() && aws.ToString(q.MetricStat.Metric.MetricName) == "RequestCount" {
+			r.Timestamps, r.Values = []time.Time{*in.StartTime}, []float64{100}
+		}
+		out.MetricDataResults = append(out.MetricDataResults, r)
+	}
+	return out, nil
 }
 
 // lateMetrics answers nothing before its clock reaches from, as CloudWatch
