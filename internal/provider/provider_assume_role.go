@@ -30,7 +30,7 @@ func assumeRoleBlock(description, sessionName string, maxDuration time.Duration)
 			"external_id": schema.StringAttribute{Optional: true, MarkdownDescription: "External ID the role's trust policy requires.",
 				Validators: []validator.String{stringvalidator.LengthBetween(2, 1224), stringvalidator.RegexMatches(externalIDPattern, "must be 2-1224 letters, digits or any of +=,.@:/-")}},
 			"duration": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Length of each session as a Go duration, e.g. `1h`, at most `" + rollout.ShortDuration(maxDuration) + "`. Default 15m. golive renews the session as it expires, while the credentials it is assumed with last.",
+				Optional: true, MarkdownDescription: "Length of each session as a Go duration, e.g. `1h`, at most `" + rollout.ShortDuration(maxDuration) + "`. Default 15m. golive renews the session a minute before it ends, for as long as the credentials it is assumed with last.",
 				Validators: []validator.String{durationString(15*time.Minute, maxDuration)},
 			},
 		}},
