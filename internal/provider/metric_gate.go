@@ -131,7 +131,8 @@ func metricBlock(where string) schema.ListNestedBlock {
 						Blocks: map[string]schema.Block{
 							"mann_whitney": schema.ListNestedBlock{
 								MarkdownDescription: "Also fail when the canary's per-period values are significantly higher than the baseline's: a one-sided Mann-Whitney U test. " +
-									"It needs `min_samples` values on each side (fewer is no data) and treats periods as independent, which they are only roughly.",
+									"It needs `min_samples` values of complete periods on each side (fewer is no data; the period in progress is left out, so `window` must hold " +
+									"at least `min_samples` + 1 periods) and treats periods as independent, which they are only roughly.",
 								Validators: []validator.List{listvalidator.SizeAtMost(1)},
 								NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 									"confidence": schema.Float64Attribute{Optional: true, Computed: true, Default: float64default.StaticFloat64(defaultConfidence),

@@ -92,8 +92,9 @@ func TestMetric_cloudWatchBaseline(t *testing.T) {
 	ctx := context.Background()
 	cw, _ := cloudWatch(t, account(t))
 	at := time.Now().UTC().Truncate(time.Minute).Add(-time.Hour)
+	// The five minutes before `at`, whose period is in progress.
 	for i := range 5 {
-		minute := at.Add(time.Duration(i-4) * time.Minute)
+		minute := at.Add(time.Duration(i-5) * time.Minute)
 		putMetric(t, cw, "RequestCount", green, minute, 100)
 		putMetric(t, cw, "HTTPCode_Target_5XX_Count", green, minute, 2)
 		putMetric(t, cw, "RequestCount", blue, minute, 900)
@@ -101,7 +102,7 @@ func TestMetric_cloudWatchBaseline(t *testing.T) {
 	}
 	baseline := func(ratio float64, mw *verify.MannWhitney) func(*verify.MetricSpec) {
 		return func(s *verify.MetricSpec) {
-			s.Max = nil
+			s.Max, s.Window = nil, 6*time.Minute
 			s.Baseline = &verify.MetricBaseline{Dimensions: map[string]string{"TargetGroup": blue["TargetGroup"]}, MaxRatio: ratio, MannWhitney: mw}
 		}
 	}
@@ -109,8 +110,8 @@ func TestMetric_cloudWatchBaseline(t *testing.T) {
 	err := cloudWatchGate(t, cw, at, baseline(1.5, &verify.MannWhitney{Confidence: 0.95})).Check(ctx)
 	wantErr(t, err, `metric "canary-5xx-rate": 100 * errors / requests = 2, above 1.5 × baseline 1 = 1.5; `+
 		`per-period values significantly above the baseline's (Mann-Whitney U = 25, one-sided p = 0.001988 < 0.05, normal approximation; 5 canary vs 5 baseline values); `+
-		`samples of 5m to `+at.Add(time.Minute).Format(time.RFC3339)+`, 1m periods: errors = 10 (Sum of 5: 2 2 2 2 2), requests = 500 (Sum of 5: 100 100 100 100 100); `+
-		`baseline: errors = 45 (Sum of 5: 9 9 9 9 9), requests = 4500 (Sum of 5: 900 900 900 900 900); per-period values: canary [2 2 2 2 2], baseline [1 1 1 1 1]`)
+		`samples of 6m to `+at.Add(time.Minute).Format(time.RFC3339)+`, 1m periods: errors = 10 (Sum of 5: 2 2 2 2 2), requests = 500 (Sum of 5: 100 100 100 100 100); `+
+		`baseline: errors = 45 (Sum of 5: 9 9 9 9 9), requests = 4500 (Sum of 5: 900 900 900 900 900); values of complete periods: canary [2 2 2 2 2], baseline [1 1 1 1 1]`)
 
 	// Only the ratio, generous enough.
 	if err := cloudWatchGate(t, cw, at, baseline(2.5, nil)).Check(ctx); err != nil {

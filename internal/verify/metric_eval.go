@@ -23,7 +23,10 @@ package verify
 // The Mann-Whitney comparison needs a sample of values, so for it the
 // expression is also evaluated per period, on the samples of that period
 // (missing Sum and SampleCount samples again counting as 0; a period where
-// a query of another statistic has no sample is left out).
+// a query of another statistic has no sample is left out). The period in
+// progress is left out too: its samples are partial (a Sum of the seconds
+// so far), so its value is not drawn like the others and must not count
+// towards min_samples.
 //
 // A side has no data when none of its queries has a sample, when a query
 // whose missing samples cannot count as 0 has none, or when the value is
@@ -125,11 +128,17 @@ func (m *Metric) windowValue(data map[string]series) (value float64, problem str
 	return x, ""
 }
 
-// periodValues evaluates the value in each period that has samples.
-func (m *Metric) periodValues(data map[string]series) []float64 {
+// periodValues evaluates the value in each complete period of w that has
+// samples.
+func (m *Metric) periodValues(w window, data map[string]series) []float64 {
+	inProgress := w.end.Add(-w.period)
 	var times []time.Time
 	for _, q := range m.spec.Queries {
-		times = append(times, data[q.ID].times...)
+		for _, t := range data[q.ID].times {
+			if t.Before(inProgress) {
+				times = append(times, t)
+			}
+		}
 	}
 	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
 	times = slices.CompactFunc(times, func(a, b time.Time) bool { return a.Equal(b) })
@@ -195,7 +204,7 @@ func (m *Metric) judge(w window, canary, baseline map[string]series) verdict {
 				s.Value, num(cv), num(b.MaxRatio), num(bv), num(b.MaxRatio*bv)))
 		}
 		if b.MannWhitney != nil {
-			cper, bper = m.periodValues(canary), m.periodValues(baseline)
+			cper, bper = m.periodValues(w, canary), m.periodValues(w, baseline)
 			failed, missing := b.MannWhitney.judge(cper, bper)
 			if failed != "" {
 				v.failures = append(v.failures, failed)
@@ -220,7 +229,7 @@ func (mw *MannWhitney) judge(canary, baseline []float64) (failed, missing string
 		need = DefaultMinSamples
 	}
 	if len(canary) < need || len(baseline) < need {
-		return "", fmt.Sprintf("Mann-Whitney test: %d canary and %d baseline per-period values, needs %d on each side",
+		return "", fmt.Sprintf("Mann-Whitney test: %d canary and %d baseline values of complete periods, needs %d on each side",
 			len(canary), len(baseline), need)
 	}
 	r := MannWhitneyGreater(canary, baseline)
@@ -246,7 +255,7 @@ func (m *Metric) describeSamples(w window, canary, baseline map[string]series, c
 		b.WriteString(m.describeSide(baseline))
 	}
 	if m.spec.Baseline != nil && m.spec.Baseline.MannWhitney != nil {
-		fmt.Fprintf(&b, "; per-period values: canary %s, baseline %s", list(cper), list(bper))
+		fmt.Fprintf(&b, "; values of complete periods: canary %s, baseline %s", list(cper), list(bper))
 	}
 	return b.String()
 }

@@ -334,42 +334,49 @@ func TestMetric_baselineRatio(t *testing.T) {
 
 func TestMetric_mannWhitney(t *testing.T) {
 	t.Parallel()
+	// Six minutes, 10:00 to 10:06: five complete periods and 10:05, in
+	// progress.
 	mw := func(s *verify.MetricSpec) {
 		s.Max = nil
 		s.NoData = verify.NoDataFail
+		s.Window = 6 * time.Minute
 		s.Baseline = &verify.MetricBaseline{Dimensions: map[string]string{"TargetGroup": blue["TargetGroup"]},
 			MannWhitney: &verify.MannWhitney{Confidence: 0.95}}
 	}
+	start := windowStart.Add(-time.Minute)
 	cw := &fakeMetrics{}
-	cw.put("HTTPCode_Target_5XX_Count", green, "Sum", windowStart, 5, 6, 7, 5, 6)
-	cw.put("RequestCount", green, "Sum", windowStart, 100, 100, 100, 100, 100)
-	cw.put("HTTPCode_Target_5XX_Count", blue, "Sum", windowStart, 10, 20, 10, 20, 10)
-	cw.put("RequestCount", blue, "Sum", windowStart, 1000, 1000, 1000, 1000, 1000)
+	cw.put("HTTPCode_Target_5XX_Count", green, "Sum", start, 5, 6, 7, 5, 6)
+	cw.put("RequestCount", green, "Sum", start, 100, 100, 100, 100, 100)
+	cw.put("HTTPCode_Target_5XX_Count", blue, "Sum", start, 10, 20, 10, 20, 10)
+	cw.put("RequestCount", blue, "Sum", start, 1000, 1000, 1000, 1000, 1000)
 	m, _ := metricGate(t, cw, mw)
 	wantErr(t, m.Check(context.Background()), `metric "canary-5xx-rate": per-period values significantly above the baseline's `+
 		`(Mann-Whitney U = 25, one-sided p = 0.005209 < 0.05, normal approximation; 5 canary vs 5 baseline values); `+
-		`samples of 5m to 2026-11-22T10:06:00Z, 1m periods: errors = 29 (Sum of 5: 5 6 7 5 6), requests = 500 (Sum of 5: 100 100 100 100 100); `+
+		`samples of 6m to 2026-11-22T10:06:00Z, 1m periods: errors = 29 (Sum of 5: 5 6 7 5 6), requests = 500 (Sum of 5: 100 100 100 100 100); `+
 		`baseline: errors = 70 (Sum of 5: 10 20 10 20 10), requests = 5000 (Sum of 5: 1000 1000 1000 1000 1000); `+
-		`per-period values: canary [5 6 7 5 6], baseline [1 2 1 2 1]`)
+		`values of complete periods: canary [5 6 7 5 6], baseline [1 2 1 2 1]`)
 
 	// The same rates on both sides: no difference.
 	cw = &fakeMetrics{}
-	cw.put("HTTPCode_Target_5XX_Count", green, "Sum", windowStart, 1, 2, 1, 2, 1)
-	cw.put("RequestCount", green, "Sum", windowStart, 100, 100, 100, 100, 100)
-	cw.put("HTTPCode_Target_5XX_Count", blue, "Sum", windowStart, 20, 10, 20, 10, 10)
-	cw.put("RequestCount", blue, "Sum", windowStart, 1000, 1000, 1000, 1000, 1000)
+	cw.put("HTTPCode_Target_5XX_Count", green, "Sum", start, 1, 2, 1, 2, 1)
+	cw.put("RequestCount", green, "Sum", start, 100, 100, 100, 100, 100)
+	cw.put("HTTPCode_Target_5XX_Count", blue, "Sum", start, 20, 10, 20, 10, 10)
+	cw.put("RequestCount", blue, "Sum", start, 1000, 1000, 1000, 1000, 1000)
 	m, _ = metricGate(t, cw, mw)
 	if err := m.Check(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 
-	// Four minutes of data: too few values for the test.
+	// Five minutes of data, the last in the period in progress: its
+	// partial samples are no value for the test, which has too few.
 	cw = &fakeMetrics{}
-	cw.put("RequestCount", green, "Sum", windowStart, 100, 100, 100, 100)
-	cw.put("RequestCount", blue, "Sum", windowStart, 1000, 1000, 1000, 1000, 1000)
+	cw.put("HTTPCode_Target_5XX_Count", green, "Sum", windowStart, 5, 6, 7, 5, 50)
+	cw.put("RequestCount", green, "Sum", windowStart, 100, 100, 100, 100, 60)
+	cw.put("RequestCount", blue, "Sum", start, 1000, 1000, 1000, 1000, 1000, 600)
 	m, _ = metricGate(t, cw, mw)
 	err := m.Check(context.Background())
-	if err == nil || !strings.Contains(err.Error(), `no data (no_data = "fail"): Mann-Whitney test: 4 canary and 5 baseline per-period values, needs 5 on each side;`) {
+	if err == nil || !strings.Contains(err.Error(), `no data (no_data = "fail"): Mann-Whitney test: 4 canary and 5 baseline values of complete periods, needs 5 on each side;`) ||
+		!strings.Contains(err.Error(), "values of complete periods: canary [5 6 7 5], baseline [0 0 0 0 0]") {
 		t.Fatalf("too few values: %v", err)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/golive-dev/terraform-provider-golive/internal/rollout"
 )
 
 // FieldError is a problem with one attribute of a metric gate. Path leads
@@ -198,9 +200,13 @@ func (mw *MannWhitney) validate(period, window time.Duration) []FieldError {
 	// must be able to fall below 1 - confidence.
 	if smallest := 1 / binomial(2*n, n); n < 2 || smallest >= mw.alpha() {
 		add(fmt.Sprintf("%d values a side can never reach %s confidence (the smallest p-value is %s); raise min_samples", n, num(mw.Confidence), num(smallest)), "min_samples")
-	} else if period >= time.Minute && period%time.Minute == 0 && window >= period && window%period == 0 && window/period < time.Duration(n) {
+	} else if period >= time.Minute && period%time.Minute == 0 && window >= period && window%period == 0 && window/period-1 < time.Duration(n) {
+		// The last period of a window is the one in progress, which the
+		// test leaves out.
 		errs = append(errs, FieldError{Path: []any{"window"}, Message: fmt.Sprintf(
-			"%s holds %d periods of %s, fewer than baseline.mann_whitney.min_samples = %d: the test could never run", window, window/period, period, n)})
+			"%s holds %d complete periods of %s (the last is in progress and not tested), fewer than baseline.mann_whitney.min_samples = %d: "+
+				"the test could never run; make window at least %s, or a period or two more, as CloudWatch publishes a period a minute or more after it ends",
+			window, window/period-1, period, n, rollout.ShortDuration(time.Duration(n+1)*period))})
 	}
 	return errs
 }

@@ -24,9 +24,10 @@ func validSpec() verify.MetricSpec {
 		Window: 5 * time.Minute,
 		Max:    ptr(1),
 		Baseline: &verify.MetricBaseline{
-			Dimensions:  map[string]string{"TargetGroup": "targetgroup/blue/0123456789abcdef"},
-			MaxRatio:    1.5,
-			MannWhitney: &verify.MannWhitney{Confidence: 0.95},
+			Dimensions: map[string]string{"TargetGroup": "targetgroup/blue/0123456789abcdef"},
+			MaxRatio:   1.5,
+			// Four complete periods in a five-minute window.
+			MannWhitney: &verify.MannWhitney{Confidence: 0.95, MinSamples: 4},
 		},
 	}
 }
@@ -94,7 +95,10 @@ func TestMetricSpecValidate(t *testing.T) {
 		{name: "too few samples for the confidence", change: func(s *verify.MetricSpec) { s.Baseline.MannWhitney.MinSamples = 3 },
 			path: "baseline.mann_whitney.min_samples", msg: "3 values a side can never reach 0.95 confidence (the smallest p-value is 0.05)"},
 		{name: "window too short for the test", change: func(s *verify.MetricSpec) { s.Window = 4 * time.Minute },
-			path: "window", msg: "4m0s holds 4 periods of 1m0s, fewer than baseline.mann_whitney.min_samples = 5"},
+			path: "window", msg: "4m0s holds 3 complete periods of 1m0s (the last is in progress and not tested), fewer than baseline.mann_whitney.min_samples = 4"},
+		{name: "window of min_samples periods", change: func(s *verify.MetricSpec) { s.Baseline.MannWhitney.MinSamples = 0 },
+			path: "window", msg: "5m0s holds 4 complete periods of 1m0s (the last is in progress and not tested), fewer than baseline.mann_whitney.min_samples = 5: " +
+				"the test could never run; make window at least 6m"},
 		{name: "bad no_data", change: func(s *verify.MetricSpec) { s.NoData = "skip" },
 			path: "no_data", msg: `"skip" is not one of wait, fail, pass`},
 		{name: "empty name", change: func(s *verify.MetricSpec) { s.Name = "" }, path: "name", msg: "must not be empty"},
