@@ -104,7 +104,14 @@ func (e *testEnv) network(t *testing.T, vpc string) (subnets, groups []string) {
 // proxy (no faults) whose rewrite simulates what moto lacks.
 func (e *testEnv) simulatedProvider(t *testing.T, rewrite func(action string, body []byte) []byte) string {
 	t.Helper()
-	proxy, err := emulator.StartFaultProxy(e.server.URL, emulator.FaultOptions{Rewrite: rewrite})
+	return e.proxiedProvider(t, emulator.FaultOptions{Rewrite: rewrite})
+}
+
+// proxiedProvider is the provider block with every endpoint at a fault
+// proxy with opts.
+func (e *testEnv) proxiedProvider(t *testing.T, opts emulator.FaultOptions) string {
+	t.Helper()
+	proxy, err := emulator.StartFaultProxy(e.server.URL, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

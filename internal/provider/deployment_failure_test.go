@@ -3,6 +3,9 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,6 +15,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
@@ -161,6 +165,48 @@ func TestAccDeployment_ecsFailedFirstDeploymentLeavesNothing(t *testing.T) {
 				},
 				Config: cfg, ConfigVariables: vars,
 				Check: e.checkECSService(f.cluster, "api-blue", f.revs[0]),
+			},
+		},
+	})
+}
+
+// A first deployment that fails and cannot delete the service it created
+// (DeleteService refused, as IAM would refuse it; moto never refuses) stays
+// in Terraform state: the next plan still tracks the service, and
+// destroying the deployment deletes it.
+func TestAccDeployment_ecsFailedFirstDeploymentLeftoverIsTracked(t *testing.T) {
+	e := newTestEnv(t)
+	f := e.ecsFixture(t)
+	answers := &emulator.ECSAnswers{}
+	answers.SetRollout(circuitBreakerReason, "FAILED")
+	var refuseDelete atomic.Bool
+	refuseDelete.Store(true)
+	provider := e.proxiedProvider(t, emulator.FaultOptions{Rewrite: answers.Rewrite, Refuse: func(r *http.Request) string {
+		if refuseDelete.Load() && strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".DeleteService") {
+			return "not authorized to perform: ecs:DeleteService (refused by the golive fault proxy)"
+		}
+		return ""
+	}})
+	vars := config.Variables{"cluster_arn": config.StringVariable(f.cluster), "task_definition": config.StringVariable(f.revs[0]),
+		"release_version": config.StringVariable("1.0.0")}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		CheckDestroy:             e.checkECSService(f.cluster, "api-blue", ""),
+		Steps: []resource.TestStep{
+			{
+				Config: provider + devEnv + testConfig(t, "main.tf"), ConfigVariables: vars,
+				ExpectError: errorPattern(`creating golive deployment \(shop/dev/api/blue\).*ECS deployment ecs-svc/\d+ of service api-blue failed: .*` +
+					`deleting ECS service api-blue, which this deployment created: .*ecs:DeleteService.*: the service stays in Terraform state`),
+			},
+			{
+				PreConfig: func() {
+					e.checkServiceOn(f.cluster, "api-blue", f.revs[0])()
+					refuseDelete.Store(false)
+				},
+				Config: provider + devEnv,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("golive_deployment.api_blue", plancheck.ResourceActionDestroy)}},
+				Check: e.checkECSService(f.cluster, "api-blue", ""),
 			},
 		},
 	})

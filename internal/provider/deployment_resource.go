@@ -251,17 +251,17 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	defer cancel()
 	env, service, slot := state.Environment.ValueString(), state.Service.ValueString(), state.slotName()
 	rel, err := r.data.reads.Release(ctx, env, service)
-	if errors.Is(err, ledger.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, ledger.ErrNotFound) {
 		resp.Diagnostics.AddError(fmt.Sprintf("reading golive deployment (%s)", state.ID.ValueString()), err.Error())
 		return
 	}
-	s, ok := rel.Slots[slot]
+	var s ledger.Slot
+	ok := err == nil
+	if ok {
+		s, ok = rel.Slots[slot]
+	}
 	if !ok {
-		resp.State.RemoveResource(ctx)
+		r.readUnrecorded(ctx, &state, resp)
 		return
 	}
 	if s.ECSService != "" {
@@ -281,6 +281,30 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	state.DeployedAt = types.StringValue(s.DeployedAt.UTC().Format(time.RFC3339))
 	state.PreviousVersion = optionalString(s.Previous)
 	state.Destination = types.StringValue(s.Destination)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// readUnrecorded reads a deployment that the ledger holds no slot for. A
+// first deployment that failed and could not delete the ECS service it
+// created is in state as failed: it keeps tracking that service while the
+// service exists and is its own, so that destroy or the next apply removes
+// it. Any other is gone.
+func (r *deploymentResource) readUnrecorded(ctx context.Context, state *deploymentModel, resp *resource.ReadResponse) {
+	svc, _ := ecsSettings(ctx, *state, &resp.Diagnostics)
+	if state.Status.ValueString() != ledger.StatusFailed || svc == nil {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	live, err := r.data.reads.ECSService(ctx, state.Environment.ValueString(), svc.Cluster, svc.Name)
+	if errors.Is(err, deploy.ErrServiceNotFound) || err == nil && live.Owner != state.ID.ValueString() {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("reading golive deployment (%s)", state.ID.ValueString()), err.Error())
+		return
+	}
+	state.ECS = withLiveECS(ctx, state.ECS, svc.Name, live, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
