@@ -17,10 +17,12 @@ import (
 
 // shiftCallBudget is the most AWS calls (credentials calls aside) a whole
 // `terraform apply` may make to shift one split all at once in an
-// environment with one split: the refresh's ledger Query and rule read, the
-// transaction that takes the lock and records the start, the rule read
-// under the lock, the weight change, and the transaction that records the
-// outcome and releases the lock.
+// environment with one split: the refresh's ledger Query, the environment's
+// parameters (GetParametersByPath) and the listener's rules, the
+// transaction that takes the lock and records the start, the weight
+// change, and the transaction that records the outcome and releases the
+// lock. The apply reads neither the rule nor the environment again: the
+// refresh carried both to it (traffic_split_carry.go).
 const shiftCallBudget = 6
 
 // callWindow counts the calls golive makes between a step's PreConfig and
