@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -143,6 +144,54 @@ func TestMetric_failureNamesValueThresholdAndSamples(t *testing.T) {
 	var me *verify.MetricError
 	if !errors.As(err, &me) || me.Gate != `metric "canary-5xx-rate"` || me.NoData != "" {
 		t.Fatalf("error %#v is not a MetricError for the gate", err)
+	}
+}
+
+// pagedMetrics answers in pages of at most two samples a query, oldest
+// first, as GetMetricData does past MaxDatapoints; NextToken is the index
+// of the next page.
+type pagedMetrics struct {
+	*fakeMetrics
+	tokens []string // NextToken of each call
+}
+
+func (p *pagedMetrics) GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
+	p.tokens = append(p.tokens, aws.ToString(in.NextToken))
+	all, err := p.fakeMetrics.GetMetricData(ctx, in, opts...)
+	if err != nil {
+		return nil, err
+	}
+	page := 0
+	if in.NextToken != nil {
+		page, _ = strconv.Atoi(*in.NextToken)
+	}
+	out := &cloudwatch.GetMetricDataOutput{}
+	more := false
+	for _, r := range all.MetricDataResults {
+		from, to := min(2*page, len(r.Values)), min(2*page+2, len(r.Values))
+		if to < len(r.Values) {
+			more, r.StatusCode = true, cwtypes.StatusCodePartialData
+		}
+		r.Timestamps, r.Values = r.Timestamps[from:to], r.Values[from:to]
+		out.MetricDataResults = append(out.MetricDataResults, r)
+	}
+	if more {
+		out.NextToken = aws.String(strconv.Itoa(page + 1))
+	}
+	return out, nil
+}
+
+// A window whose samples come in several pages is judged on all of them.
+func TestMetric_readsEveryPage(t *testing.T) {
+	t.Parallel()
+	cw := &pagedMetrics{fakeMetrics: &fakeMetrics{}}
+	cw.put("HTTPCode_Target_5XX_Count", green, "Sum", windowStart, 3, 5, 4, 6, 3)
+	cw.put("RequestCount", green, "Sum", windowStart, 100, 100, 100, 100, 100)
+	m, _ := metricGate(t, cw, func(*verify.MetricSpec) {})
+	wantErr(t, m.Check(context.Background()), `metric "canary-5xx-rate": 100 * errors / requests = 4.2, above max 1; `+
+		`samples of 5m to 2026-11-22T10:06:00Z, 1m periods: errors = 21 (Sum of 5: 3 5 4 6 3), requests = 500 (Sum of 5: 100 100 100 100 100)`)
+	if want := []string{"", "1", "2"}; !slices.Equal(cw.tokens, want) {
+		t.Fatalf("NextToken of each call %q, want %q", cw.tokens, want)
 	}
 }
 

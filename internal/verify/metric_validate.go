@@ -71,6 +71,10 @@ var (
 // maxValueNodes bounds the size of a value expression.
 const maxValueNodes = 500
 
+// maxQueries is the most MetricDataQuery structures one GetMetricData call
+// takes; a check reads every query of both sides in one call.
+const maxQueries = 500
+
 // Validate checks the spec without calling AWS; every error names the
 // attribute. Durations are checked as CloudWatch needs them: whole minutes.
 func (s MetricSpec) Validate() []FieldError {
@@ -80,6 +84,13 @@ func (s MetricSpec) Validate() []FieldError {
 		add("must not be empty: it names the gate in errors and the ledger", "name")
 	}
 	errs = append(errs, validateQueries(s.Queries)...)
+	reads := len(s.Queries)
+	if s.Baseline != nil {
+		reads *= 2 // each query for the canary and the baseline
+	}
+	if reads > maxQueries {
+		add(fmt.Sprintf("%d queries to read (a baseline reads each twice), more than the %d one GetMetricData call takes", reads, maxQueries), "query")
+	}
 	if strings.TrimSpace(s.Value) == "" {
 		add("must not be empty: write an expression over the query ids, e.g. \"100 * errors / requests\"", "value")
 	} else if _, err := compileValue(s.Value, s.Queries); err != nil {

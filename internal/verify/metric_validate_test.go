@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,11 @@ func TestMetricSpecValidate(t *testing.T) {
 			path: "query[1].id", msg: `"not" is a word of the expression language`},
 		{name: "no queries", change: func(s *verify.MetricSpec) { s.Queries = nil; s.Value = "1" },
 			path: "query", msg: "at least one query block is needed"},
+		{name: "more queries than one call takes", change: func(s *verify.MetricSpec) {
+			for i := range 249 {
+				s.Queries = append(s.Queries, verify.MetricQuery{ID: fmt.Sprintf("q%d", i), Namespace: "AWS/ApplicationELB", MetricName: "RequestCount", Stat: "Sum"})
+			}
+		}, path: "query", msg: "502 queries to read (a baseline reads each twice), more than the 500 one GetMetricData call takes"},
 		{name: "empty namespace", change: func(s *verify.MetricSpec) { s.Queries[0].Namespace = "" },
 			path: "query[0].namespace", msg: "must not be empty"},
 		{name: "empty dimension value", change: func(s *verify.MetricSpec) { s.Queries[0].Dimensions = map[string]string{"TargetGroup": ""} },
