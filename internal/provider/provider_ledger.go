@@ -48,7 +48,8 @@ func ledgerBlock() schema.ListNestedBlock {
 		MarkdownDescription: "Where the golive ledger lives (records, events and locks), when one ledger serves many accounts and regions. " +
 			"Without the block, or for what it leaves out: table `" + ledger.DefaultTable + "` in the provider's own region and account, reached with the workload credentials. " +
 			"Only the ledger's calls use `region` and `assume_role`; every other call uses the workload credentials, and the ledger's actor stays " +
-			"their caller identity, never the ledger role.",
+			"their caller identity, never the ledger role. The provider's `endpoints` (`dynamodb`, `sts`) serve the ledger's calls too, " +
+			"so an endpoint URL of one region (a VPC endpoint) must not be set for a ledger in another.",
 		Validators: []validator.List{listvalidator.SizeAtMost(1)},
 		NestedObject: schema.NestedBlockObject{
 			Attributes: map[string]schema.Attribute{
