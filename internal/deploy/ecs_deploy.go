@@ -39,7 +39,8 @@ type Applied struct {
 // deployment id. A missing service is created, tagged OwnerTag = id. An
 // existing one is changed only when its OwnerTag names id or claim allows
 // it (it is then tagged first); otherwise Deploy fails with a
-// *NotOwnedError and changes nothing. An update sends every setting ECS
+// *NotOwnedError and changes nothing. It also changes nothing, and fails,
+// when UpdateService cannot move the service to s (checkDeployable). An update sends every setting ECS
 // changes in place, and the desired count unless s is autoscaled.
 func (e *ECS) Deploy(ctx context.Context, id string, s ECSService, claim Claim) (*Applied, error) {
 	tags := maps.Clone(s.Tags)
@@ -62,6 +63,9 @@ func (e *ECS) Deploy(ctx context.Context, id string, s ECSService, claim Claim) 
 	}
 	adopting, err := checkOwner(*live, s.Cluster, id, claim)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkDeployable(*live, s, adopting); err != nil {
 		return nil, err
 	}
 	a := &Applied{Cluster: s.Cluster, Service: s.Name, Adopted: adopting, TaskDefinition: s.TaskDefinition,

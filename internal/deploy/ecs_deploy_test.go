@@ -128,6 +128,43 @@ func TestECSDeploy_adoptTakesOverAndUndoGivesBack(t *testing.T) {
 	}
 }
 
+// A service UpdateService cannot move to the declared settings is refused
+// before anything changes, adopt or not: one deployed by CodeDeploy, and
+// one to adopt whose launch type differs from the declared one.
+func TestECSDeploy_refusesWhatUpdateServiceCannotChange(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newSlotFixture(t)
+	_, err := f.ecs.CreateService(ctx, &ecs.CreateServiceInput{Cluster: aws.String(f.cluster), ServiceName: aws.String("api-green"),
+		TaskDefinition: aws.String(f.revs[0]), DesiredCount: aws.Int32(1), LaunchType: ecstypes.LaunchTypeEc2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.deployer.Deploy(ctx, greenID, f.service(2), deploy.ClaimAdopt)
+	if err == nil || !strings.Contains(err.Error(), "adopting ECS service api-green in cluster shop: launch_type changes from EC2 to FARGATE") {
+		t.Fatalf("adopting an EC2 service as FARGATE: %v", err)
+	}
+	if _, err := f.ecs.CreateService(ctx, &ecs.CreateServiceInput{Cluster: aws.String(f.cluster), ServiceName: aws.String("api-blue"),
+		TaskDefinition: aws.String(f.revs[0]), DesiredCount: aws.Int32(1), LaunchType: ecstypes.LaunchTypeFargate,
+		DeploymentController: &ecstypes.DeploymentController{Type: ecstypes.DeploymentControllerTypeCodeDeploy},
+		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: f.subnets[:1], SecurityGroups: f.groups[:1]}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	blue := f.service(2)
+	blue.Name = "api-blue"
+	_, err = f.deployer.Deploy(ctx, "shop/prod/api/blue", blue, deploy.ClaimAdopt)
+	if err == nil || !strings.Contains(err.Error(), "ECS service api-blue in cluster shop uses the CODE_DEPLOY deployment controller") {
+		t.Fatalf("adopting a CodeDeploy service: %v", err)
+	}
+	for _, name := range []string{"api-green", "api-blue"} {
+		live := f.describe(t, name)
+		if aws.ToString(live.TaskDefinition) != f.revs[0] || len(f.tags(t, aws.ToString(live.ServiceArn))) != 0 {
+			t.Fatalf("a refused adoption changed service %s: %+v", name, live)
+		}
+	}
+}
+
 // Every setting golive owns reaches AWS on update, and Undo puts every one
 // back.
 func TestECSDeploy_updateSendsEverySettingAndUndoRestores(t *testing.T) {

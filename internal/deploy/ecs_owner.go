@@ -90,3 +90,29 @@ func (e *ECS) untagOwner(ctx context.Context, arn, name string) error {
 	}
 	return nil
 }
+
+// checkDeployable refuses, before anything changes, an existing service
+// that UpdateService cannot move to want: one whose deployments another
+// controller makes (CODE_DEPLOY, EXTERNAL: ECS refuses a new task definition
+// for it), and one being adopted with another launch type than want
+// declares (UpdateService cannot change it: the service would keep it, and
+// the next plan would replace the service just adopted).
+func checkDeployable(s ecstypes.Service, want ECSService, adopting bool) error {
+	name := aws.ToString(s.ServiceName)
+	if dc := s.DeploymentController; dc != nil && dc.Type != "" && dc.Type != ecstypes.DeploymentControllerTypeEcs {
+		return fmt.Errorf("ECS service %s in cluster %s uses the %s deployment controller: golive deploys through ECS rolling updates only "+
+			"(the ECS controller), so it cannot deploy to it; nothing was changed. Keep deploying it with its controller, "+
+			"or let golive create a service of its own (another service_name or slot)", name, clusterName(want.Cluster), dc.Type)
+	}
+	if !adopting || want.LaunchType == "" && len(want.CapacityProviders) == 0 {
+		return nil
+	}
+	have := settingsOf(s)
+	have.Cluster, have.Name = want.Cluster, want.Name
+	if reason := ReplacementReason(have, want); reason != "" {
+		return fmt.Errorf("adopting ECS service %s in cluster %s: %s, and the service would keep its own; nothing was changed. "+
+			"Declare the service's launch type or capacity provider strategy to adopt it, then change it (a change that replaces the service)",
+			name, clusterName(want.Cluster), reason)
+	}
+	return nil
+}
