@@ -15,7 +15,7 @@ locals {
   target = local.live_version == var.version_label ? local.live_slot : data.golive_release.this.idle_slot
   # The other slot keeps what it runs; on the first release both get it.
   versions = {
-    for s in local.slots : s => s == local.target ? var.version_label : try(data.golive_release.this.slots[s], var.version_label)
+    for s in local.slots : s => s == local.target ? var.version_label : lookup(data.golive_release.this.slots, s, var.version_label)
   }
   name = "${replace(var.environment_id, "/", "-")}-${var.service}"
   # Target group names have at most 32 characters and may not end in '-'.

@@ -18,14 +18,14 @@ locals {
   target = local.live_version == var.version_label ? local.live_slot : data.golive_release.this.idle_slot
   # The other slot keeps what it runs; on the first release both get it.
   versions = {
-    for s in local.slots : s => s == local.target ? var.version_label : try(data.golive_release.this.slots[s], var.version_label)
+    for s in local.slots : s => s == local.target ? var.version_label : lookup(data.golive_release.this.slots, s, var.version_label)
   }
   # Lambda version per slot. Only a target that is not live yet takes the
   # version this apply publishes; the live slot stays on the version the
   # ledger records for it, so traffic that is live is never moved by
   # anything but the split.
   lambda_versions = {
-    for s in local.slots : s => s == local.target && s != local.live_slot ? aws_lambda_function.this.version : try(data.golive_release.this.destinations[s], aws_lambda_function.this.version)
+    for s in local.slots : s => s == local.target && s != local.live_slot ? aws_lambda_function.this.version : lookup(data.golive_release.this.destinations, s, aws_lambda_function.this.version)
   }
   function_name = coalesce(var.function_name, "${replace(var.environment_id, "/", "-")}-${var.service}")
 
