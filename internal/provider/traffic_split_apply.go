@@ -58,7 +58,7 @@ func (r *trafficSplitResource) apply(ctx context.Context, plan trafficSplitModel
 	from.seed(rt)
 	s := cutover.Split{
 		Operation: op, Environment: env, Service: c.service, Actor: actor.ARN,
-		Router: rt, Gates: r.gates(c), Declared: c.declared(), Strategy: c.strategy, PollInterval: c.poll,
+		Router: rt, Gates: append(r.gates(c), routerGates(rt)...), Declared: c.declared(), Strategy: c.strategy, PollInterval: c.poll,
 		Schedule: releaseSchedule{now: r.data.now(), override: c.override, diags: diags},
 		Record:   c.record(dests, c.aliasCreated()), LiveSlot: c.liveSlot(),
 	}

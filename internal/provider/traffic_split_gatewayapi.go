@@ -52,6 +52,8 @@ func gatewayAPIBlock() schema.ListNestedBlock {
 		"(the provider's `kubernetes` block says which cluster). Destinations' `target`s are Services in the route's namespace, and each must "+
 		"already be a backendRef of the rule to get traffic: golive changes weights alone (a JSON patch guarded by the route's resourceVersion), "+
 		"never the route's backends, matches or parents, and it neither creates nor deletes the route. "+
+		"Besides the `rollback` gates, a cutover checks that a Gateway accepts the route: it fails, and rolls back, when the route's parents report "+
+		"on it and none has condition `Accepted` True. "+
 		"A backendRef no destination declares is reported in `live_weights` as `<service>:<port>` and gets no traffic after a cutover.", map[string]schema.Attribute{
 		"namespace": schema.StringAttribute{Required: true, MarkdownDescription: "Namespace of the route and its Services, e.g. `shop`.",
 			Validators: []validator.String{stringvalidator.LengthBetween(1, 63),
@@ -97,6 +99,15 @@ func (r *trafficSplitResource) gatewayAPIRouter(c splitConfig, dests []rollout.D
 		return router.Unavailable{Name: route.String(), Err: err}
 	}
 	return router.NewGatewayAPI(client, route, dests)
+}
+
+// routerGates are the gates a split's router brings besides the declared
+// ones: on a Gateway API route, that a Gateway accepts the route.
+func routerGates(rt rollout.Router) []rollout.Gate {
+	if g, ok := rt.(*router.GatewayAPI); ok {
+		return []rollout.Gate{g.AcceptedGate()}
+	}
+	return nil
 }
 
 func (c splitConfig) httpRouteRecord() *ledger.SplitHTTPRoute {

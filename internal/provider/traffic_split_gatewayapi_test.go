@@ -360,6 +360,36 @@ func TestAccTrafficSplit_gatewayAPIRouteDeleted(t *testing.T) {
 	})
 }
 
+// A route its Gateway does not accept moves no traffic: the cutover fails
+// before its first step, with the Gateway's reason, and the route keeps
+// its weights. Once the Gateway accepts it, the same apply goes through.
+// The test writes the route's status as a Gateway controller would.
+func TestAccTrafficSplit_gatewayAPIRouteNotAccepted(t *testing.T) {
+	g := newGatewayEnv(t, 100, 0)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{
+			{Config: g.split(100, 0, fastCanary)},
+			{
+				PreConfig: func() {
+					g.kube.SetParents(t, g.ns, "web", kubeapi.Parent{Gateway: "gw", Reason: "NotAllowedByListeners", Message: "no listener allows routes from this namespace"})
+				},
+				Config: g.split(0, 100, fastCanary),
+				ExpectError: errorPattern(`shifting traffic for shop/prod/web: before step 1 of 3: HTTPRoute ` + g.ns + `/web is accepted by none of its parents: ` +
+					`Gateway ` + g.ns + `/gw \(controller golive\.test/gateway-controller\) says Accepted=False \(NotAllowedByListeners\): no listener allows routes`),
+			},
+			{
+				PreConfig: func() {
+					mustPass(t, resource.ComposeTestCheckFunc(g.checkRoute(100, 0), g.checkLockFree("shop/prod", "web")))
+					g.kube.SetParents(t, g.ns, "web", kubeapi.Parent{Gateway: "gw", Accepted: true, Reason: "Accepted"})
+				},
+				Config: g.split(0, 100, fastCanary),
+				Check:  g.checkRoute(0, 100),
+			},
+		},
+	})
+}
+
 // A cutover that would give traffic to a Service the route's rule does not
 // list fails at plan: golive sets weights, it does not add backends.
 func TestAccTrafficSplit_gatewayAPIServiceNotInRoute(t *testing.T) {

@@ -255,3 +255,45 @@ func TestGatewayAPI_port(t *testing.T) {
 	}
 	mustEqual(t, "read back", s.Weights(t, ns, "web", 0), map[string]int32{"web-stable:8080": 0, "web-stable:80": 80, "web-canary:80": 20})
 }
+
+// The route's acceptance, as the Gateway controllers report it in its
+// status (written here as a controller would: the server runs none), is a
+// gate: it fails only when parents reported on the route's current
+// generation and none accepts it.
+func TestGatewayAPI_acceptedGate(t *testing.T) {
+	s := kubeapi.Shared(t)
+	ns := s.Namespace(t)
+	s.CreateRoute(t, kubeapi.NewRoute(ns, "web", []kubeapi.Backend{kubeapi.Weighted("web-stable", 80, 100), kubeapi.Weighted("web-canary", 80, 0)}))
+	r, _ := gatewayRouter(t, s, ns, 0, nil)
+	gate := r.AcceptedGate()
+	mustEqual(t, "Name", gate.Name(), "HTTPRoute "+ns+"/web accepted")
+	rejected := kubeapi.Parent{Gateway: "gw", Reason: "NotAllowedByListeners", Message: "no listener allows routes from namespace " + ns}
+	for _, c := range []struct {
+		name    string
+		parents []kubeapi.Parent
+		err     string
+	}{
+		{name: "no controller has reported"},
+		{name: "accepted", parents: []kubeapi.Parent{{Gateway: "gw", Accepted: true, Reason: "Accepted"}}},
+		{name: "rejected", parents: []kubeapi.Parent{rejected},
+			err: "HTTPRoute " + ns + "/web is accepted by none of its parents: Gateway " + ns + "/gw (controller " + kubeapi.TestController + ") " +
+				"says Accepted=False (NotAllowedByListeners): no listener allows routes from namespace " + ns + ": fix the route's parentRefs"},
+		{name: "accepted by another parent", parents: []kubeapi.Parent{rejected, {Gateway: "internal", Accepted: true, Reason: "Accepted"}}},
+		{name: "rejected at an older generation", parents: []kubeapi.Parent{{Gateway: "gw", Reason: "NoMatchingParent", Observed: 1}}},
+	} {
+		s.SetParents(t, ns, "web", c.parents...)
+		if c.name == "rejected at an older generation" {
+			// The route changes after the verdict: it is about an older spec.
+			if err := r.Set(context.Background(), rollout.Weights{"stable": 90, "canary": 10}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := gate.Check(context.Background())
+		switch {
+		case c.err == "" && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("%s: %v\nwant ...%s...", c.name, err, c.err)
+		}
+	}
+}

@@ -159,6 +159,56 @@ func (s *Server) TryCreateRoute(route *gatewayv1.HTTPRoute) (*gatewayv1.HTTPRout
 	return &r, runtime.DefaultUnstructuredConverter.FromUnstructured(created.Object, &r)
 }
 
+// TestController is the controllerName under which SetParents reports, as
+// a Gateway controller would: the server runs none.
+const TestController = "golive.test/gateway-controller"
+
+// Parent is a Gateway's verdict on a route: Accepted True or False, with
+// a reason and message, for the route generation observed (0: the
+// route's current one).
+type Parent struct {
+	Gateway  string
+	Accepted bool
+	Reason   string
+	Message  string
+	Observed int64
+}
+
+// SetParents writes the route's status.parents as the Gateway controller
+// would (through the status subresource).
+func (s *Server) SetParents(t testing.TB, namespace, name string, parents ...Parent) {
+	t.Helper()
+	routes := s.Dynamic(t).Resource(HTTPRoutes).Namespace(namespace)
+	obj, err := routes.Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("reading HTTPRoute %s/%s: %v", namespace, name, err)
+	}
+	route := toRoute(t, obj)
+	route.Status.Parents = []gatewayv1.RouteParentStatus{}
+	for _, p := range parents {
+		status, observed := metav1.ConditionFalse, p.Observed
+		if p.Accepted {
+			status = metav1.ConditionTrue
+		}
+		if observed == 0 {
+			observed = route.Generation
+		}
+		route.Status.Parents = append(route.Status.Parents, gatewayv1.RouteParentStatus{
+			ParentRef:      gatewayv1.ParentReference{Name: gatewayv1.ObjectName(p.Gateway)},
+			ControllerName: TestController,
+			Conditions: []metav1.Condition{{Type: "Accepted", Status: status, Reason: p.Reason, Message: p.Message,
+				ObservedGeneration: observed, LastTransitionTime: metav1.Now()}},
+		})
+	}
+	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(route)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := routes.UpdateStatus(context.Background(), &unstructured.Unstructured{Object: content}, metav1.UpdateOptions{}); err != nil {
+		t.Fatalf("writing the status of HTTPRoute %s/%s: %v", namespace, name, err)
+	}
+}
+
 // Route reads an HTTPRoute with a client of its own.
 func (s *Server) Route(t testing.TB, namespace, name string) *gatewayv1.HTTPRoute {
 	t.Helper()
