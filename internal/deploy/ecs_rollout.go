@@ -64,10 +64,10 @@ type rolloutState struct {
 }
 
 // rolloutOf reads the state of deployment id (the PRIMARY one when id is
-// "") from a DescribeServices answer. ECS reports rolloutState for
+// "") from a DescribeServices answer: done once ECS reports its rollout
+// COMPLETED and it runs its desired count. ECS reports rolloutState for
 // services with the rolling update (ECS) deployment controller; without it
-// (other controllers) the service is done when it runs its desired count on
-// one deployment.
+// the service is done when it runs its desired count on one deployment.
 func rolloutOf(s ecstypes.Service, id, taskDefinition string) rolloutState {
 	var d, primary *ecstypes.Deployment
 	for i := range s.Deployments {
@@ -94,7 +94,9 @@ func rolloutOf(s ecstypes.Service, id, taskDefinition string) rolloutState {
 		d.RunningCount, d.DesiredCount, d.PendingCount, d.FailedTasks)
 	switch d.RolloutState {
 	case ecstypes.DeploymentRolloutStateCompleted:
-		r.done = true
+		// A change of the count alone starts no deployment: the one that
+		// completed earlier scales, still COMPLETED, until it runs them all.
+		r.done = d.RunningCount >= d.DesiredCount
 	case ecstypes.DeploymentRolloutStateFailed:
 		r.failed, r.reason = true, aws.ToString(d.RolloutStateReason)
 		if r.reason == "" {

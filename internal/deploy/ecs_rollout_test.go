@@ -14,6 +14,12 @@ func deployment(id, status string, state ecstypes.DeploymentRolloutState, td str
 		DesiredCount: 2, RunningCount: 1, PendingCount: 1, FailedTasks: 3, RolloutStateReason: aws.String("reason of " + id)}
 }
 
+// running is d running all its tasks.
+func running(d ecstypes.Deployment) ecstypes.Deployment {
+	d.RunningCount, d.PendingCount = d.DesiredCount, 0
+	return d
+}
+
 func TestRolloutOf(t *testing.T) {
 	cases := []struct {
 		name         string
@@ -23,7 +29,10 @@ func TestRolloutOf(t *testing.T) {
 		reason       string // substring
 	}{
 		{name: "completed", id: "ecs-svc/2", svc: ecstypes.Service{Deployments: []ecstypes.Deployment{
-			deployment("ecs-svc/2", "PRIMARY", ecstypes.DeploymentRolloutStateCompleted, "api:2")}}, done: true},
+			running(deployment("ecs-svc/2", "PRIMARY", ecstypes.DeploymentRolloutStateCompleted, "api:2"))}}, done: true},
+		{name: "completed, scaling out to a new count", id: "ecs-svc/2", svc: ecstypes.Service{Deployments: []ecstypes.Deployment{
+			deployment("ecs-svc/2", "PRIMARY", ecstypes.DeploymentRolloutStateCompleted, "api:2")}},
+			reason: "deployment ecs-svc/2 COMPLETED: 1 of 2 tasks running, 1 pending"},
 		{name: "in progress", id: "ecs-svc/2", svc: ecstypes.Service{Deployments: []ecstypes.Deployment{
 			deployment("ecs-svc/2", "PRIMARY", ecstypes.DeploymentRolloutStateInProgress, "api:2"),
 			deployment("ecs-svc/1", "ACTIVE", ecstypes.DeploymentRolloutStateCompleted, "api:1")}},
@@ -37,9 +46,9 @@ func TestRolloutOf(t *testing.T) {
 			deployment("ecs-svc/3", "PRIMARY", ecstypes.DeploymentRolloutStateCompleted, "api:1")}},
 			failed: true, reason: "no longer listed: the service now runs api:1 (deployment ecs-svc/3)"},
 		{name: "gone: replaced by the same revision", id: "ecs-svc/2", svc: ecstypes.Service{Deployments: []ecstypes.Deployment{
-			deployment("ecs-svc/3", "PRIMARY", ecstypes.DeploymentRolloutStateCompleted, "api:2")}}, done: true},
+			running(deployment("ecs-svc/3", "PRIMARY", ecstypes.DeploymentRolloutStateCompleted, "api:2"))}}, done: true},
 		{name: "primary when no id", svc: ecstypes.Service{Deployments: []ecstypes.Deployment{
-			deployment("ecs-svc/9", "PRIMARY", ecstypes.DeploymentRolloutStateCompleted, "api:2")}}, done: true},
+			running(deployment("ecs-svc/9", "PRIMARY", ecstypes.DeploymentRolloutStateCompleted, "api:2"))}}, done: true},
 		{name: "no rollout state: counts, steady", svc: ecstypes.Service{DesiredCount: 2, RunningCount: 2, Deployments: []ecstypes.Deployment{
 			deployment("ecs-svc/9", "PRIMARY", "", "api:2")}}, done: true},
 		{name: "no rollout state: counts, not steady", svc: ecstypes.Service{DesiredCount: 2, RunningCount: 1, Deployments: []ecstypes.Deployment{

@@ -20,8 +20,9 @@ type ECSAnswers struct {
 
 // SetRollout makes the next DescribeServices answers give each service's
 // PRIMARY deployment these rollout states in turn (the last one repeats);
-// a FAILED one carries reason as its rolloutStateReason, and the service
-// an event saying the deployment failed.
+// a COMPLETED one runs its desired count, a FAILED one carries reason as
+// its rolloutStateReason, and the service an event saying the deployment
+// failed.
 func (a *ECSAnswers) SetRollout(reason string, states ...string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -69,6 +70,9 @@ func (a *ECSAnswers) services(m map[string]any) {
 				continue
 			}
 			dep["rolloutState"] = state
+			if state == "COMPLETED" { // as in ECS: a completed rollout runs every task
+				dep["runningCount"], dep["pendingCount"] = dep["desiredCount"], 0
+			}
 			if state == "FAILED" {
 				dep["rolloutStateReason"] = a.reason
 				svc["events"] = []any{map[string]any{"id": "golive-simulated", "createdAt": float64(time.Now().Unix() + 60),
