@@ -144,7 +144,7 @@ func wantHTTPS(t *testing.T, s *stack, loadBalancerARN, listenerARN, certificate
 }
 
 // wantEndpoints checks that the private subnets reach AWS through VPC
-// endpoints (ECR, S3, logs, SSM, KMS) and that there is no NAT gateway.
+// endpoints (ECR, S3, logs, SSM) and that there is no NAT gateway.
 func wantEndpoints(t *testing.T, s *stack) {
 	t.Helper()
 	c := ec2.NewFromConfig(s.AWS)
@@ -158,7 +158,7 @@ func wantEndpoints(t *testing.T, s *stack) {
 		services = append(services, strings.TrimPrefix(aws.ToString(e.ServiceName), "com.amazonaws."+emulator.Region+"."))
 	}
 	slices.Sort(services)
-	if want := []string{"ecr.api", "ecr.dkr", "kms", "logs", "s3", "ssm"}; !slices.Equal(services, want) {
+	if want := []string{"ecr.api", "ecr.dkr", "logs", "s3", "ssm"}; !slices.Equal(services, want) {
 		t.Errorf("VPC endpoints = %v, want %v", services, want)
 	}
 	nats, err := c.DescribeNatGateways(context.Background(), &ec2.DescribeNatGatewaysInput{Filter: vpc})

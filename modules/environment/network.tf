@@ -17,9 +17,10 @@ locals {
   task_subnet_ids    = var.task_network == "public" ? local.public_subnet_ids : local.private_subnet_ids
 
   # Interface endpoints a Fargate task needs without internet: pulling from
-  # ECR (image layers come from S3, a gateway endpoint), awslogs, secrets
-  # from SSM and their decryption.
-  interface_endpoints = ["ecr.api", "ecr.dkr", "logs", "ssm", "kms"]
+  # ECR (image layers come from S3, a gateway endpoint), awslogs, and the
+  # configuration from SSM. No KMS endpoint: SSM decrypts SecureStrings
+  # itself (the kms:ViaService grant), the task never calls KMS.
+  interface_endpoints = ["ecr.api", "ecr.dkr", "logs", "ssm"]
 }
 
 data "aws_region" "current" {}

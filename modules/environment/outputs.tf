@@ -54,7 +54,7 @@ output "nat_gateway_ids" {
 }
 
 output "vpc_endpoint_ids" {
-  description = "VPC endpoints the module created, by service (ecr.api, ecr.dkr, logs, ssm, kms, s3)."
+  description = "VPC endpoints the module created, by service (ecr.api, ecr.dkr, logs, ssm, s3). Add endpoints for whatever else the application calls (the VPC, private subnets and task security group are outputs)."
   value       = merge({ for k, e in aws_vpc_endpoint.interface : k => e.id }, { for e in aws_vpc_endpoint.s3 : "s3" => e.id })
 }
 

@@ -215,7 +215,7 @@ variable "task_network" {
     Where tasks run and how they reach ECR, CloudWatch Logs and SSM:
     private_nat (private subnets; a NAT gateway gives them the internet),
     private_endpoints (private subnets, no internet; VPC endpoints for ECR, S3,
-    CloudWatch Logs, SSM and KMS), or public (public subnets with public IPs:
+    CloudWatch Logs and SSM), or public (public subnets with public IPs:
     the cheapest, for development). NAT gateways and endpoints are created only
     in a VPC the module creates.
   EOT

@@ -92,8 +92,8 @@ run "vpc_endpoints_instead_of_nat" {
     task_network = "private_endpoints"
   }
   assert {
-    condition     = length(aws_nat_gateway.this) == 0 && toset(keys(aws_vpc_endpoint.interface)) == toset(["ecr.api", "ecr.dkr", "logs", "ssm", "kms"]) && length(aws_vpc_endpoint.s3) == 1
-    error_message = "private_endpoints: interface endpoints for ECR, logs, SSM and KMS, a gateway endpoint for S3, no NAT"
+    condition     = length(aws_nat_gateway.this) == 0 && toset(keys(aws_vpc_endpoint.interface)) == toset(["ecr.api", "ecr.dkr", "logs", "ssm"]) && length(aws_vpc_endpoint.s3) == 1
+    error_message = "private_endpoints: interface endpoints for ECR, logs and SSM, a gateway endpoint for S3, no NAT"
   }
   assert {
     condition     = alltrue([for e in aws_vpc_endpoint.interface : e.private_dns_enabled && e.vpc_endpoint_type == "Interface"])
