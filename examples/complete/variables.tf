@@ -33,7 +33,7 @@ variable "releases" {
 }
 
 variable "image_repository" {
-  description = "Image repository of the api service."
+  description = "Image repository of the api service. Staging's tasks have no internet (VPC endpoints only), so in a real account give a private ECR repository of the region, <account>.dkr.ecr.<region>.amazonaws.com/<name>: the default public.ecr.aws image can be pulled in dev and prod only."
   type        = string
   default     = "public.ecr.aws/golive/shop-api"
 }
