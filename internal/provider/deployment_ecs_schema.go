@@ -49,7 +49,9 @@ func deploymentECSBlock() schema.ListNestedBlock {
 			"never sent on update, and a count changed by scaling is not drift. Default `false`."),
 		"adopt": flag(false, "Take over an existing ECS service of this name that golive did not create (it has no `golive:deployment` tag "+
 			"naming this deployment). Without it, such a service fails the apply, naming the service, and nothing changes. Adopting tags the "+
-			"service, records an `adopted` event, and from then on the deployment owns it: it changes its settings and deletes it on destroy. Default `false`."),
+			"service, records an `adopted` event, and from then on the deployment owns it: it changes its settings and deletes it on destroy. "+
+			"Declare the service's own `launch_type` (or capacity provider strategy): one UpdateService cannot give it is refused, as is a "+
+			"service whose deployment controller is not `ECS` (CodeDeploy, external). Default `false`."),
 		"launch_type": optStr("`FARGATE`, `EC2` or `EXTERNAL`. Conflicts with `capacity_provider_strategy`. Moving from a launch type to a "+
 			"capacity provider strategy happens in place; any other change of it replaces the deployment (UpdateService has no launch type).",
 			stringvalidator.OneOf("FARGATE", "EC2", "EXTERNAL"),
