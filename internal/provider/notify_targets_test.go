@@ -1,12 +1,14 @@
 package provider_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -18,6 +20,7 @@ import (
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/golive-dev/terraform-provider-golive/internal/acctest/emulator"
 	"github.com/golive-dev/terraform-provider-golive/internal/ledger"
@@ -80,8 +83,44 @@ func (h *slackReceiver) check(want map[string]int, secrets ...string) error {
 	return nil
 }
 
+// eventSchema is the published JSON Schema of event payloads, compiled.
+var eventSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	f, err := os.Open("../../docs/events.schema.json")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("events.schema.json", doc); err != nil {
+		return nil, err
+	}
+	return c.Compile("events.schema.json")
+})
+
+// matchesEventSchema checks an event as golive sent it against
+// docs/events.schema.json.
+func matchesEventSchema(body []byte) error {
+	schema, err := eventSchema()
+	if err != nil {
+		return fmt.Errorf("docs/events.schema.json: %w", err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err == nil {
+		err = schema.Validate(doc)
+	}
+	if err != nil {
+		return fmt.Errorf("event %s does not match docs/events.schema.json: %w", body, err)
+	}
+	return nil
+}
+
 // busKinds drains the queue behind the event bus and counts kinds; every
-// detail must be a golive payload of the environment.
+// detail must be a golive payload of the environment, as the schema says.
 func busKinds(bq *emulator.BusQueue, secrets ...string) (map[string]int, error) {
 	events, err := bq.Drain(context.Background())
 	if err != nil {
@@ -89,6 +128,9 @@ func busKinds(bq *emulator.BusQueue, secrets ...string) (map[string]int, error) 
 	}
 	kinds := map[string]int{}
 	for _, ev := range events {
+		if err := matchesEventSchema(ev.Detail); err != nil {
+			return nil, err
+		}
 		var p notify.Payload
 		if err := json.Unmarshal(ev.Detail, &p); err != nil || ev.Source != "golive" || ev.DetailType != p.Kind || p.Environment != "shop/prod" {
 			return nil, fmt.Errorf("event %+v is not a golive event of shop/prod", ev)

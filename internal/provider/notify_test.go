@@ -64,6 +64,9 @@ func queuedKinds(tq *emulator.TopicQueue) (map[string]int, error) {
 	}
 	kinds := map[string]int{}
 	for _, m := range msgs {
+		if err := matchesEventSchema([]byte(m.Message)); err != nil {
+			return nil, err
+		}
 		var p notify.Payload
 		if err := json.Unmarshal([]byte(m.Message), &p); err != nil {
 			return nil, fmt.Errorf("SNS message is not a golive payload: %s", m.Message)
