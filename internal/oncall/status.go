@@ -76,11 +76,11 @@ const recentEvents = 50
 
 // ReadStatus reads env's records, locks and live weights.
 func ReadStatus(ctx context.Context, s *Session, env string) (*Status, error) {
-	record, err := s.Ledger.GetEnvironment(ctx, env)
+	part, err := s.Ledger.ReadPartition(ctx, env)
 	if err != nil {
 		return nil, err
 	}
-	part, err := s.Ledger.ReadPartition(ctx, env)
+	record, err := part.GetEnvironment()
 	if err != nil {
 		return nil, err
 	}
