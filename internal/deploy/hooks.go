@@ -85,9 +85,7 @@ type ECSTaskHook struct {
 }
 
 // RunRelease runs the task for release r.
-func (h ECSTaskHook) RunRelease(ctx context.Context, r Release) error { return h.run(ctx, &r) }
-
-func (h ECSTaskHook) run(ctx context.Context, r *Release) error {
+func (h ECSTaskHook) RunRelease(ctx context.Context, r Release) error {
 	in, err := h.runTaskInput(ctx, r)
 	if err != nil {
 		return err
@@ -106,16 +104,15 @@ func (h ECSTaskHook) run(ctx context.Context, r *Release) error {
 	return h.waitStopped(ctx, aws.ToString(out.Tasks[0].TaskArn))
 }
 
-func (h ECSTaskHook) runTaskInput(ctx context.Context, r *Release) (*ecs.RunTaskInput, error) {
+// runTaskInput is the RunTask request: the task with its container's
+// command and the release's variables.
+func (h ECSTaskHook) runTaskInput(ctx context.Context, r Release) (*ecs.RunTaskInput, error) {
 	in := &ecs.RunTaskInput{Cluster: aws.String(h.Cluster), TaskDefinition: aws.String(h.TaskDefinition), Count: aws.Int32(1), StartedBy: aws.String("golive-hook")}
 	if h.LaunchType != "" {
 		in.LaunchType = ecstypes.LaunchType(h.LaunchType)
 	}
 	if len(h.Subnets) > 0 {
 		in.NetworkConfiguration = &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: h.Subnets, SecurityGroups: h.SecurityGroups}}
-	}
-	if len(h.Command) == 0 && r == nil {
-		return in, nil
 	}
 	container := h.Container
 	if container == "" {
@@ -129,10 +126,8 @@ func (h ECSTaskHook) runTaskInput(ctx context.Context, r *Release) (*ecs.RunTask
 		container = aws.ToString(td.TaskDefinition.ContainerDefinitions[0].Name)
 	}
 	o := ecstypes.ContainerOverride{Name: aws.String(container), Command: h.Command}
-	if r != nil {
-		for _, kv := range r.Env() {
-			o.Environment = append(o.Environment, ecstypes.KeyValuePair{Name: aws.String(kv[0]), Value: aws.String(kv[1])})
-		}
+	for _, kv := range r.Env() {
+		o.Environment = append(o.Environment, ecstypes.KeyValuePair{Name: aws.String(kv[0]), Value: aws.String(kv[1])})
 	}
 	in.Overrides = &ecstypes.TaskOverride{ContainerOverrides: []ecstypes.ContainerOverride{o}}
 	return in, nil
