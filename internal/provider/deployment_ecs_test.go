@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -319,6 +320,38 @@ func TestAccDeployment_ecsAutoscaled(t *testing.T) {
 				Config: cfg, ConfigVariables: vars("1.0.0", 1), PlanOnly: true,
 			},
 			{Config: cfg, ConfigVariables: vars("2.0.0", 2), Check: count(4, 2)},
+			{
+				// A new desired_count is for a new service only: no release.
+				Config: cfg, ConfigVariables: withVar(vars("2.0.0", 2), "desired_count", config.IntegerVariable(3)),
+				Check: resource.ComposeTestCheckFunc(count(4, 2), e.checkEventCount("shop/dev", ledger.KindDeploymentStarted, 2)),
+			},
 		},
 	})
+}
+
+// withVar is vars with one more variable.
+func withVar(vars config.Variables, name string, v config.Variable) config.Variables {
+	out := config.Variables{name: v}
+	maps.Copy(out, vars)
+	return out
+}
+
+// checkEventCount checks how many events of a kind env's ledger holds.
+func (e *testEnv) checkEventCount(env, kind string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		events, _, err := e.ledger.Events(context.Background(), ledger.EventQuery{Environment: env, Limit: 100})
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, ev := range events {
+			if ev.Kind == kind {
+				n++
+			}
+		}
+		if n != want {
+			return fmt.Errorf("%d %s events in %s, want %d", n, kind, env, want)
+		}
+		return nil
+	}
 }

@@ -26,13 +26,18 @@ func ecsSettings(ctx context.Context, m deploymentModel, diags *diag.Diagnostics
 
 // redeploys says whether applying plan releases again: a new deployment,
 // another version, other settings of the slot's ECS service or another
-// Lambda version. Gates, hooks, adopt, waiting and timeouts alone do not.
+// Lambda version. Gates, hooks, adopt, waiting and timeouts alone do not,
+// nor the desired count of an autoscaled service.
 func (r *deploymentResource) redeploys(ctx context.Context, plan deploymentModel, state *deploymentModel, diags *diag.Diagnostics) bool {
 	if state == nil || !plan.Version.Equal(state.Version) || !plan.Lambda.Equal(state.Lambda) {
 		return true
 	}
 	want, known := ecsSettings(ctx, plan, diags)
 	have, _ := ecsSettings(ctx, *state, diags)
+	if want != nil && have != nil && want.Autoscaled && have.Autoscaled {
+		// Only the count at creation: a new one is never sent.
+		have.DesiredCount = want.DesiredCount
+	}
 	return !known || !reflect.DeepEqual(want, have)
 }
 

@@ -4,6 +4,10 @@
 variable "cluster_arn" { type = string }
 variable "task_definition" { type = string }
 variable "release_version" { type = string }
+variable "desired_count" {
+  type    = number
+  default = 1
+}
 
 resource "golive_deployment" "api_green" {
   environment = golive_environment.dev.id
@@ -14,7 +18,7 @@ resource "golive_deployment" "api_green" {
     cluster_arn         = var.cluster_arn
     task_definition_arn = var.task_definition
     launch_type         = "EC2"
-    desired_count       = 1
+    desired_count       = var.desired_count
     autoscaled          = true
   }
 }
