@@ -91,7 +91,7 @@ func metricBlock(where string) schema.ListNestedBlock {
 				"name": schema.StringAttribute{Required: true, MarkdownDescription: "Names the gate in errors, the plan and the ledger, e.g. `canary-5xx-rate`.",
 					Validators: []validator.String{stringvalidator.LengthBetween(1, 128)}},
 				"value": schema.StringAttribute{Required: true,
-					MarkdownDescription: "An expression over the query ids, evaluated by golive: arithmetic (`+ - * / % **`), parentheses, numbers and functions such as `abs`, `min`, `max`, e.g. `100 * errors / requests`."},
+					MarkdownDescription: "An expression over the query ids, evaluated by golive: arithmetic on numbers (`+ - * / **`), parentheses and functions such as `abs`, `min`, `max`, `ceil`, `floor`, e.g. `100 * errors / requests`."},
 				"period": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("1m"),
 					MarkdownDescription: "The length of one sample: whole minutes. Default `1m`.", Validators: []validator.String{durationString(time.Minute, 24*time.Hour)}},
 				"window": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("5m"),

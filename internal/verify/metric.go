@@ -81,7 +81,8 @@ type MetricSpec struct {
 	Name    string
 	Queries []MetricQuery
 	// Value is an expression over the query IDs (expr-lang syntax:
-	// arithmetic, comparisons, abs(), min(), max() ...) evaluated by golive.
+	// arithmetic, abs(), min(), max() ...) evaluated by golive; it must
+	// yield a number.
 	Value  string
 	Period time.Duration // a multiple of one minute
 	Window time.Duration // a multiple of Period: how far back a check looks

@@ -53,6 +53,8 @@ func TestMetricSpecValidate(t *testing.T) {
 			path: "value", msg: `"100 * (errors / requests" is not a valid expression: unexpected token EOF`},
 		{name: "not a number", change: func(s *verify.MetricSpec) { s.Value = "errors > requests" },
 			path: "value", msg: `"errors > requests" is not a numeric expression over the query ids: expected float64, but got bool`},
+		{name: "modulo of floats", change: func(s *verify.MetricSpec) { s.Value = "errors % 2" },
+			path: "value", msg: `"errors % 2" is not a numeric expression over the query ids: invalid operation: % (mismatched types float64 and int)`},
 		{name: "empty value", change: func(s *verify.MetricSpec) { s.Value = " " }, path: "value", msg: "must not be empty"},
 		{name: "min above max", change: func(s *verify.MetricSpec) { s.Min = ptr(2) },
 			path: "min", msg: "2 is greater than max 1: no value could pass"},
