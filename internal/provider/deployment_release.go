@@ -22,6 +22,8 @@ import (
 // leaving behind a service it created, which state keeps (the resource is
 // then tainted) so that destroy or the next apply removes it.
 func (r *deploymentResource) release(ctx context.Context, plan *deploymentModel, tracked bool, verb string, diags *diagnostics) bool {
+	ctx, stop := interruptible(ctx)
+	defer stop()
 	c := r.decode(ctx, *plan, diags)
 	summary := fmt.Sprintf("%s golive deployment (%s)", verb, c.id())
 	if diags.HasError() {

@@ -43,3 +43,21 @@ func TestInterruptibleKeepsValues(t *testing.T) {
 		t.Fatal("values of the parent lost (tflog keeps its logger in them)")
 	}
 }
+
+// A deployment's rollout wait is as long as the time left before the
+// resource's timeout: the deadline must survive.
+func TestInterruptibleKeepsTheDeadline(t *testing.T) {
+	parent, stop := context.WithTimeout(context.Background(), time.Hour)
+	defer stop()
+	ctx, cancel := interruptible(parent)
+	defer cancel()
+	want, _ := parent.Deadline()
+	if got, ok := ctx.Deadline(); !ok || !got.Equal(want) {
+		t.Fatalf("deadline %v (%v), want %v", got, ok, want)
+	}
+	none, cancelNone := interruptible(context.Background())
+	defer cancelNone()
+	if _, ok := none.Deadline(); ok {
+		t.Fatal("a deadline where the parent has none")
+	}
+}
