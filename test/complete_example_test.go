@@ -48,9 +48,12 @@ func TestCompleteExample(t *testing.T) {
 	}
 	wantProdAPI(t, s, certificate)
 
-	// Production refuses what staging has not verified, at plan time.
-	if _, err := s.PlanE(release("1.0.0", "1.0.0", "2.0.0")); err == nil || !strings.Contains(err.Error(), "staging") {
-		t.Fatalf("plan of 2.0.0 into prod: want a promotion gate error naming staging, got %v", err)
+	// Production refuses what staging has not verified, at plan time, on
+	// its promotion gate (not on any other error that names staging).
+	out, err := s.PlanE(release("1.0.0", "1.0.0", "2.0.0"))
+	if refusal := flatOutput(out); err == nil || !strings.Contains(refusal, "Error: version not verified upstream") ||
+		!strings.Contains(refusal, "api@2.0.0 may enter shop/prod only after it is verified in shop/staging (promotes_from)") {
+		t.Fatalf("plan of 2.0.0 into prod: want the promotion gate's refusal, got %v:\n%s", err, out)
 	}
 
 	for _, r := range []map[string]any{release("2.0.0", "1.0.0", "1.0.0"), release("2.0.0", "2.0.0", "1.0.0"), release("2.0.0", "2.0.0", "2.0.0")} {
@@ -70,7 +73,7 @@ func TestCompleteExample(t *testing.T) {
 	fired := emulator.FireAlarmWhen(s.AWS, "shop-prod-api-blue-5xx", "5xx from the 3.0.0 canary", 5*time.Minute, func(ctx context.Context) bool {
 		return emulator.CanaryUnderway(ruleWeights(t, s, listeners["prod"]))
 	})
-	out, err := s.ApplyE(release("3.0.0", "3.0.0", "3.0.0"))
+	out, err = s.ApplyE(release("3.0.0", "3.0.0", "3.0.0"))
 	if ferr := <-fired; ferr != nil {
 		t.Fatal(ferr)
 	}

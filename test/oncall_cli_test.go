@@ -336,6 +336,14 @@ func (w *oncallWorld) checkReport() {
 	if len(sum.Releases) != releases || len(sum.Environments) != 2 {
 		t.Fatalf("the report counts %d releases in %d environments; the ledger holds %d releases", len(sum.Releases), len(sum.Environments), releases)
 	}
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Self-contained: nothing a browser would fetch, and no URL at all.
+	if m := regexp.MustCompile(`(?i)(src|href|action|srcset|poster)\s*=|url\(|@import|<(script|link|img|iframe|object|embed|video|audio|base|meta http-equiv)|[a-z]+://`).FindString(string(html)); m != "" {
+		t.Errorf("the report %s refers to something outside itself: %q", page, m)
+	}
 	dom := string(chromium(t, "--dump-dom", "file://"+page))
 	for _, id := range []string{"chart-frequency", "chart-failure-rate"} {
 		svg := regexp.MustCompile(`(?s)<svg id="` + id + `".*?</svg>`).FindString(dom)
