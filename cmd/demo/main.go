@@ -57,26 +57,7 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(filepath.Dir(filepath.Dir(d.dir)))
-	certificate, err := d.importCertificate("shop.example.com")
-	if err != nil {
-		return err
-	}
-	fmt.Println("  production's HTTPS certificate (self-signed, imported into ACM):", certificate)
-	d.env = append(d.env, "TF_VAR_certificate_arn="+certificate)
-
-	step("Bootstrap, once per account: the ledger table (modules/ledger, hashicorp/aws)")
-	if err := d.terraformIn("bootstrap", "init", "-input=false"); err != nil {
-		return err
-	}
-	if err := d.terraformIn("bootstrap", "apply", "-auto-approve", "-input=false"); err != nil {
-		return err
-	}
-
-	step("Release 1.0.0 everywhere: three environments (network, HTTPS load balancer, ECS cluster, configuration) and the api service in blue/green slots, each slot with its own alarms")
-	if err := d.terraform("init", "-input=false"); err != nil {
-		return err
-	}
-	if err := d.apply(releases("1.0.0", "1.0.0", "1.0.0")); err != nil {
+	if err := d.firstRelease(); err != nil {
 		return err
 	}
 
@@ -126,6 +107,34 @@ func run() error {
 	}
 	step("The ledger's history of shop/prod")
 	return d.showHistory("shop/prod")
+}
+
+// firstRelease imports production's certificate, creates the ledger table
+// and releases 1.0.0 into every environment.
+func (d *demo) firstRelease() error {
+	certificate, err := d.importCertificate("shop.example.com")
+	if err != nil {
+		return err
+	}
+	fmt.Println("  production's HTTPS certificate (self-signed, imported into ACM):", certificate)
+	d.env = append(d.env, "TF_VAR_certificate_arn="+certificate)
+
+	step("Bootstrap, once per account: the ledger table (modules/ledger, hashicorp/aws)")
+	if err := d.terraformIn("bootstrap", "init", "-input=false"); err != nil {
+		return err
+	}
+	if err := d.terraformIn("bootstrap", "apply", "-auto-approve", "-input=false"); err != nil {
+		return err
+	}
+
+	step("Release 1.0.0 everywhere: three environments (network, HTTPS load balancer, ECS cluster, configuration) and the api service in blue/green slots, each slot with its own alarms")
+	if err := d.terraform("init", "-input=false"); err != nil {
+		return err
+	}
+	if err := d.apply(releases("1.0.0", "1.0.0", "1.0.0")); err != nil {
+		return err
+	}
+	return nil
 }
 
 func releases(dev, staging, prod string) string {

@@ -1,6 +1,8 @@
-// Package provider is the Terraform glue of golive: schemas, plan checks and
-// CRUD that call the plain packages (ledger, envconfig, policy, rollout,
-// router, verify) which do the work.
+// Package provider is the Terraform glue of golive: schemas, plan checks,
+// model mapping and CRUD. The workflows live in plain packages that it
+// calls: cutover (a traffic split's transaction), deploy (a deployment's
+// pipeline) and change (locks and sessions), over ledger, router, verify,
+// rollout, policy and envconfig, which do the work.
 package provider
 
 import (
