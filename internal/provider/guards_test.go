@@ -139,23 +139,10 @@ resource "golive_environment" "prod" {
 	})
 }
 
-// windowedEnv is a production environment open Mon-Fri 09:00-17:00 UTC.
+// windowedEnv is a production environment open Mon-Fri 09:00-17:00 UTC,
+// its window enforced by default.
 func windowedEnv(logLevel, extra string) string {
-	return fmt.Sprintf(`
-resource "golive_environment" "prod" {
-  application         = "shop"
-  name                = "prod"
-  tier                = "production"
-  deletion_protection = false
-  variables           = { LOG_LEVEL = %q }
-  deploy_window {
-    days  = ["Mon", "Tue", "Wed", "Thu", "Fri"]
-    start = "09:00"
-    end   = "17:00"
-  }
-  %s
-}
-`, logLevel, extra)
+	return enforcedEnv(logLevel, "", extra)
 }
 
 func overrideOf(reason string) string {
