@@ -124,15 +124,8 @@ func TestAccTrafficSplit_gatewayAPICanaryImportDrift(t *testing.T) {
 			},
 			{
 				Config: g.split(0, 100, fastCanary),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue("golive_traffic_split.web", tfjsonpath.New("planned_steps"), knownvalue.ListExact([]knownvalue.Check{
-						knownvalue.MapExact(map[string]knownvalue.Check{"stable": knownvalue.Int64Exact(90), "canary": knownvalue.Int64Exact(10)}),
-						knownvalue.MapExact(map[string]knownvalue.Check{"stable": knownvalue.Int64Exact(50), "canary": knownvalue.Int64Exact(50)}),
-						knownvalue.MapExact(map[string]knownvalue.Check{"stable": knownvalue.Int64Exact(0), "canary": knownvalue.Int64Exact(100)}),
-					})),
-					plancheck.ExpectKnownValue("golive_traffic_split.web", tfjsonpath.New("cutover"),
-						knownvalue.StringExact("canary 0 → 100: 10% for 2s, 50% for 2s, then 100%")),
-				}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectCutover("golive_traffic_split.web", "stable", "canary",
+					[][2]int64{{90, 10}, {50, 50}, {0, 100}}, "canary 0 → 100: 10% for 2s, 50% for 2s, then 100%")},
 				Check: resource.ComposeTestCheckFunc(
 					g.checkRoute(0, 100),
 					g.checkEventKinds("shop/prod", "web", []string{ledger.KindCutoverCompleted, ledger.KindTrafficStep, ledger.KindTrafficStep, ledger.KindTrafficStep, ledger.KindCutoverStarted}),
